@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import { adminChannels } from './admin';
+import { auditChannels } from './audit';
+import type { ChannelSpec } from './channel';
+import type { ChannelName } from './channel-names';
+import { ordersChannels } from './orders';
+import type { Result } from './result';
+import { settingsChannels } from './settings';
+import { transactionsChannels } from './transactions';
+
+/**
+ * The one typed contract between the renderer and the main process: channel → input schema,
+ * access, handler. Both hosts dispatch through it, the preload is typed from it.
+ */
+export const contract = {
+  ...adminChannels,
+  ...ordersChannels,
+  ...transactionsChannels,
+  ...auditChannels,
+  ...settingsChannels,
+};
+
+export type Contract = typeof contract;
+
+// Compile-time proof that channel-names.ts and the contract list the same channels.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameChannels: Same<keyof Contract, ChannelName> = true;
+void sameChannels;
+
+type SpecOf<K extends ChannelName> = Contract[K] extends ChannelSpec<infer I, infer O> ? { input: I; output: O } : never;
+
+/** What the caller sends (before defaults and transforms). */
+export type ChannelInput<K extends ChannelName> = z.input<SpecOf<K>['input']>;
+/** What the caller receives on success. */
+export type ChannelOutput<K extends ChannelName> = Awaited<SpecOf<K>['output']>;
+
+/** The API the renderer sees as `window.pay`: one generic call, typed per channel. */
+export interface PayApi {
+  call<K extends ChannelName>(channel: K, input: ChannelInput<K>): Promise<Result<ChannelOutput<K>>>;
+}
+
+export type { ChannelName } from './channel-names';
+export type { Result, ApiError } from './result';

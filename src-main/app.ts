@@ -1,0 +1,75 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { RandomInt } from './core/ids';
+import { systemClock, type Clock } from './core/time';
+import { openDataSource, type StoreConfig } from './db/data-source';
+import { Store } from './db/store';
+import { makeAuditHasher } from './security/audit-chain';
+import { LoginThrottle } from './security/login-throttle';
+import { UserService } from './services/admin/user-service';
+import { AuditService } from './services/audit/audit-service';
+import { NumberAllocator } from './services/number-allocator';
+import { OrderService } from './services/orders/order-service';
+import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
+import { SettingsService } from './services/settings/settings-service';
+import { TransactionService } from './services/transactions/transaction-service';
+
+export interface AppOptions {
+  store: StoreConfig;
+  auditKey: Buffer;
+  clock?: Clock;
+  random?: RandomInt;
+  /** How often overdue orders are cancelled; 0 disables the scheduler (tests drive it by hand). */
+  expiryIntervalMs?: number;
+}
+
+/** The composition root: one object graph, the same for the Electron host, the web host and tests. */
+export interface App {
+  store: Store;
+  clock: Clock;
+  orders: OrderService;
+  transactions: TransactionService;
+  users: UserService;
+  audit: AuditService;
+  settings: SettingsService;
+  scheduler: ExpiryScheduler;
+  loginThrottle: LoginThrottle;
+  close(): Promise<void>;
+}
+
+export async function openApp(opts: AppOptions): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const hasher = makeAuditHasher(opts.auditKey);
+  const store = new Store(await openDataSource(opts.store), hasher, clock);
+  const settings = new SettingsService(store, clock);
+  const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
+  const scheduler = new ExpiryScheduler(orders, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
+  if (opts.expiryIntervalMs !== 0) scheduler.start();
+  return {
+    store,
+    clock,
+    orders,
+    transactions: new TransactionService(store),
+    users: new UserService(store, clock),
+    audit: new AuditService(store, hasher),
+    settings,
+    scheduler,
+    loginThrottle: new LoginThrottle(clock),
+    async close() {
+      await scheduler.stop();
+      await store.close();
+    },
+  };
+}
+
+/** Where the embedded database lives when nothing else is configured. */
+export function defaultDataDir(): string {
+  return process.env.PAY_DATA_DIR ?? join(homedir(), '.pay-center');
+}
+
+/** `PAY_MYSQL_URL` selects the central MySQL/MariaDB; otherwise the SQLite file at `PAY_DB_PATH`. */
+export function storeConfigFromEnv(dataDir = defaultDataDir()): StoreConfig {
+  const url = process.env.PAY_MYSQL_URL;
+  if (url) return { kind: 'mysql', url };
+  return { kind: 'sqlite', path: process.env.PAY_DB_PATH ?? join(dataDir, 'pay-center.sqlite') };
+}

@@ -1,0 +1,60 @@
+/**
+ * Who may do what (design document 5.3.1). Every contract channel names one permission; roles are
+ * sets of permissions stored in the database (editable later), seeded from DEFAULT_ROLE_PERMISSIONS.
+ */
+export const PERMISSIONS = [
+  'order:view',
+  'order:create',
+  'order:cancel',
+  'transaction:view',
+  'stats:view',
+  'audit:view',
+  'audit:verify',
+  'user:view',
+  'user:manage',
+  'settings:view',
+  'settings:manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  'order:view': '查看支付订单',
+  'order:create': '创建支付订单',
+  'order:cancel': '取消支付订单',
+  'transaction:view': '查看交易记录',
+  'stats:view': '查看交易统计',
+  'audit:view': '查看审计日志',
+  'audit:verify': '校验审计日志',
+  'user:view': '查看用户与角色',
+  'user:manage': '管理用户与角色',
+  'settings:view': '查看系统设置',
+  'settings:manage': '修改系统设置',
+};
+
+/** Channels that need no permission: `public` before login, `session` for any logged-in user. */
+export type Access = Permission | 'public' | 'session';
+
+export const ROLES = ['admin', 'accountant', 'cashier', 'approver', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: '管理员',
+  accountant: '会计',
+  cashier: '出纳',
+  approver: '审批人',
+  auditor: '审计',
+};
+
+export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'stats:view', 'settings:view'],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view'],
+  approver: ['order:view', 'transaction:view', 'stats:view'],
+  auditor: ['order:view', 'transaction:view', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view'],
+};
+
+export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {
+  if (access === 'public') return true;
+  if (!loggedIn) return false;
+  if (access === 'session') return true;
+  return granted.has(access);
+}

@@ -1,0 +1,56 @@
+import { DataSource } from 'typeorm';
+import { AuditEntity, AuditHeadEntity } from './entities/audit-entity';
+import { OrderEntity } from './entities/order-entity';
+import { SettingEntity } from './entities/setting-entity';
+import { TransactionEntity } from './entities/transaction-entity';
+import { RoleEntity, RolePermissionEntity, UserEntity } from './entities/user-entity';
+import { MIGRATIONS } from './migrations';
+
+/** Where the data lives: the embedded SQLite file (default, offline cache) or the central MySQL/MariaDB. */
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string };
+
+export const ENTITIES = [UserEntity, RoleEntity, RolePermissionEntity, OrderEntity, TransactionEntity, AuditEntity, AuditHeadEntity, SettingEntity];
+
+export function makeDataSource(config: StoreConfig): DataSource {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false as const };
+  if (config.kind === 'sqlite')
+    return new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: config.path,
+      // WAL lets the UI read while the scheduler writes; NORMAL sync is durable across app crashes.
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+      },
+    });
+  return new DataSource({
+    ...common,
+    type: 'mysql',
+    url: config.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize: 10,
+  });
+}
+
+export class SchemaTooNewError extends Error {}
+
+/** Opens the store and brings its schema up to date, refusing a database written by a newer build. */
+export async function openDataSource(config: StoreConfig): Promise<DataSource> {
+  const ds = makeDataSource(config);
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+    const known = new Set(MIGRATIONS.map((m) => m.name));
+    const ran = (await ds.query('SELECT name FROM migrations')) as { name: string }[];
+    const unknown = ran.map((r) => r.name).filter((n) => !known.has(n));
+    if (unknown.length)
+      throw new SchemaTooNewError(`数据库由更新版本的支付中心创建（未知迁移：${unknown.join(', ')}），请升级本程序`);
+  } catch (e) {
+    await ds.destroy();
+    throw e;
+  }
+  return ds;
+}

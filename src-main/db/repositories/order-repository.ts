@@ -1,0 +1,148 @@
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { Order, OrderFilter, OrderSortField, Page, PageRequest } from '../../core/orders/order';
+import type { CancelReason, OrderStatus, OrderType, PaymentMethod } from '../../core/orders/order-types';
+import { OrderEntity, type OrderRow } from '../entities/order-entity';
+import { ConcurrentUpdateError } from './concurrency';
+
+export function orderFromRow(r: OrderRow): Order {
+  return {
+    orderNo: r.order_no,
+    amountFen: r.amount_fen,
+    paidFen: r.paid_fen,
+    refundedFen: r.refunded_fen,
+    method: r.payment_method as PaymentMethod,
+    type: r.order_type as OrderType,
+    status: r.status as OrderStatus,
+    relatedId: r.related_id,
+    description: r.description,
+    payerId: r.payer_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    expireAt: r.expire_at,
+    paidAt: r.paid_at,
+    cancelledAt: r.cancelled_at,
+    cancelReason: r.cancel_reason as CancelReason | null,
+    gatewayTradeNo: r.gateway_trade_no,
+    version: r.version,
+  };
+}
+
+export type NewOrder = Omit<Order, 'version'>;
+
+function toRow(o: NewOrder, seq: number): Omit<OrderRow, 'id'> {
+  return {
+    order_no: o.orderNo,
+    amount_fen: o.amountFen,
+    paid_fen: o.paidFen,
+    refunded_fen: o.refundedFen,
+    payment_method: o.method,
+    order_type: o.type,
+    status: o.status,
+    related_id: o.relatedId,
+    description: o.description,
+    payer_id: o.payerId,
+    created_by: o.createdBy,
+    created_at: o.createdAt,
+    expire_at: o.expireAt,
+    paid_at: o.paidAt,
+    cancelled_at: o.cancelledAt,
+    cancel_reason: o.cancelReason,
+    gateway_trade_no: o.gatewayTradeNo,
+    version: 1,
+    updated_seq: seq,
+  };
+}
+
+const SORT_COLUMNS: Record<OrderSortField, string> = { createdAt: 'o.created_at', amount: 'o.amount_fen', expireAt: 'o.expire_at' };
+
+export type OrderPatch = Partial<Pick<Order, 'status' | 'paidFen' | 'refundedFen' | 'paidAt' | 'cancelledAt' | 'cancelReason' | 'gatewayTradeNo'>>;
+
+const PATCH_COLUMNS: Record<keyof OrderPatch, keyof OrderRow> = {
+  status: 'status',
+  paidFen: 'paid_fen',
+  refundedFen: 'refunded_fen',
+  paidAt: 'paid_at',
+  cancelledAt: 'cancelled_at',
+  cancelReason: 'cancel_reason',
+  gatewayTradeNo: 'gateway_trade_no',
+};
+
+export class OrderRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly nextSeq: () => number,
+    private readonly lockRows: boolean,
+  ) {}
+
+  async insert(order: NewOrder): Promise<void> {
+    await this.em.createQueryBuilder().insert().into(OrderEntity).values(toRow(order, this.nextSeq())).execute();
+  }
+
+  /** Many rows in one statement each chunk: the demo-data and bulk-import path. */
+  async insertMany(orders: NewOrder[], chunk = 500): Promise<void> {
+    for (let i = 0; i < orders.length; i += chunk) {
+      const rows = orders.slice(i, i + chunk).map((o) => toRow(o, this.nextSeq()));
+      await this.em.createQueryBuilder().insert().into(OrderEntity).values(rows).updateEntity(false).execute();
+    }
+  }
+
+  /** `forUpdate` takes a row lock on MySQL (SQLite's writer lock already serializes). */
+  async findByNo(orderNo: string, opts: { forUpdate?: boolean } = {}): Promise<Order | null> {
+    const qb = this.em.createQueryBuilder(OrderEntity, 'o').where('o.order_no = :orderNo', { orderNo });
+    if (opts.forUpdate && this.lockRows) qb.setLock('pessimistic_write');
+    const row = await qb.getOne();
+    return row ? orderFromRow(row) : null;
+  }
+
+  async list(filter: OrderFilter, page: PageRequest<OrderSortField>): Promise<Page<Order>> {
+    const where = this.filtered(filter);
+    const [rows, count] = await Promise.all([
+      where
+        .clone()
+        .orderBy(SORT_COLUMNS[page.sortBy], page.sortOrder === 'asc' ? 'ASC' : 'DESC')
+        .addOrderBy('o.id', page.sortOrder === 'asc' ? 'ASC' : 'DESC')
+        .offset((page.page - 1) * page.pageSize)
+        .limit(page.pageSize)
+        .getMany(),
+      where.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
+    ]);
+    return { items: rows.map(orderFromRow), total: Number(count?.n ?? 0), page: page.page, pageSize: page.pageSize };
+  }
+
+  private filtered(f: OrderFilter): SelectQueryBuilder<OrderRow> {
+    const qb = this.em.createQueryBuilder(OrderEntity, 'o');
+    if (f.orderNo) qb.andWhere('o.order_no = :orderNo', { orderNo: f.orderNo });
+    if (f.payerId) qb.andWhere('o.payer_id = :payerId', { payerId: f.payerId });
+    if (f.relatedId) qb.andWhere('o.related_id = :relatedId', { relatedId: f.relatedId });
+    if (f.statuses?.length) qb.andWhere('o.status IN (:...statuses)', { statuses: f.statuses });
+    if (f.methods?.length) qb.andWhere('o.payment_method IN (:...methods)', { methods: f.methods });
+    if (f.types?.length) qb.andWhere('o.order_type IN (:...types)', { types: f.types });
+    if (f.createdFrom !== undefined) qb.andWhere('o.created_at >= :createdFrom', { createdFrom: f.createdFrom });
+    if (f.createdTo !== undefined) qb.andWhere('o.created_at < :createdTo', { createdTo: f.createdTo });
+    return qb;
+  }
+
+  /** Optimistic update: fails with ConcurrentUpdateError when someone changed the row since `version`. */
+  async update(orderNo: string, version: number, patch: OrderPatch): Promise<void> {
+    const set: Record<string, unknown> = { version: version + 1, updated_seq: this.nextSeq() };
+    for (const [k, v] of Object.entries(patch)) set[PATCH_COLUMNS[k as keyof OrderPatch]] = v;
+    const res = await this.em
+      .createQueryBuilder()
+      .update(OrderEntity)
+      .set(set)
+      .where('order_no = :orderNo AND version = :version', { orderNo, version })
+      .execute();
+    if (res.affected !== 1) throw new ConcurrentUpdateError();
+  }
+
+  /** Pending orders whose payment time limit has passed, oldest first. */
+  async findExpiredPending(now: number, limit: number): Promise<Order[]> {
+    const rows = await this.em
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.status = :status AND o.expire_at <= :now', { status: 'pending', now })
+      .orderBy('o.expire_at', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map(orderFromRow);
+  }
+}

@@ -1,0 +1,170 @@
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { Page, PageRequest } from '../../core/orders/order';
+import type { PaymentMethod } from '../../core/orders/order-types';
+import type { Transaction, TransactionFilter, TransactionSortField, TransactionStats } from '../../core/transactions/transaction';
+import type { TransactionStatus, TransactionType } from '../../core/transactions/transaction-types';
+import { TransactionEntity, type TransactionRow } from '../entities/transaction-entity';
+import { ConcurrentUpdateError } from './concurrency';
+
+export function transactionFromRow(r: TransactionRow): Transaction {
+  return {
+    transactionNo: r.transaction_no,
+    orderNo: r.order_no,
+    method: r.payment_method as PaymentMethod,
+    amountFen: r.amount_fen,
+    status: r.status as TransactionStatus,
+    type: r.type as TransactionType,
+    gatewayTradeNo: r.gateway_trade_no,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
+}
+
+export type NewTransaction = Omit<Transaction, 'version'>;
+
+function toRow(t: NewTransaction, seq: number): Omit<TransactionRow, 'id'> {
+  return {
+    transaction_no: t.transactionNo,
+    order_no: t.orderNo,
+    payment_method: t.method,
+    amount_fen: t.amountFen,
+    status: t.status,
+    type: t.type,
+    gateway_trade_no: t.gatewayTradeNo,
+    created_at: t.createdAt,
+    updated_at: t.updatedAt,
+    version: 1,
+    updated_seq: seq,
+  };
+}
+
+const SORT_COLUMNS: Record<TransactionSortField, string> = { createdAt: 't.created_at', amount: 't.amount_fen' };
+
+export class TransactionRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly nextSeq: () => number,
+  ) {}
+
+  async insert(t: NewTransaction): Promise<void> {
+    await this.em.createQueryBuilder().insert().into(TransactionEntity).values(toRow(t, this.nextSeq())).execute();
+  }
+
+  async insertMany(ts: NewTransaction[], chunk = 500): Promise<void> {
+    for (let i = 0; i < ts.length; i += chunk) {
+      const rows = ts.slice(i, i + chunk).map((t) => toRow(t, this.nextSeq()));
+      await this.em.createQueryBuilder().insert().into(TransactionEntity).values(rows).updateEntity(false).execute();
+    }
+  }
+
+  async findByNo(transactionNo: string): Promise<Transaction | null> {
+    const row = await this.em.findOne(TransactionEntity, { where: { transaction_no: transactionNo } });
+    return row ? transactionFromRow(row) : null;
+  }
+
+  async findByOrder(orderNo: string): Promise<Transaction[]> {
+    const rows = await this.em
+      .createQueryBuilder(TransactionEntity, 't')
+      .where('t.order_no = :orderNo', { orderNo })
+      .orderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .getMany();
+    return rows.map(transactionFromRow);
+  }
+
+  async updateStatus(transactionNo: string, version: number, status: TransactionStatus, at: number, gatewayTradeNo?: string | null): Promise<void> {
+    const set: Partial<TransactionRow> = { status, updated_at: at, version: version + 1, updated_seq: this.nextSeq() };
+    if (gatewayTradeNo !== undefined) set.gateway_trade_no = gatewayTradeNo;
+    const res = await this.em
+      .createQueryBuilder()
+      .update(TransactionEntity)
+      .set(set)
+      .where('transaction_no = :transactionNo AND version = :version', { transactionNo, version })
+      .execute();
+    if (res.affected !== 1) throw new ConcurrentUpdateError();
+  }
+
+  async list(filter: TransactionFilter, page: PageRequest<TransactionSortField>): Promise<Page<Transaction>> {
+    const where = this.filtered(filter);
+    const dir = page.sortOrder === 'asc' ? 'ASC' : 'DESC';
+    const [rows, count] = await Promise.all([
+      where
+        .clone()
+        .orderBy(SORT_COLUMNS[page.sortBy], dir)
+        .addOrderBy('t.id', dir)
+        .offset((page.page - 1) * page.pageSize)
+        .limit(page.pageSize)
+        .getMany(),
+      where.clone().select('COUNT(*)', 'n').getRawOne<{ n: number | string }>(),
+    ]);
+    return { items: rows.map(transactionFromRow), total: Number(count?.n ?? 0), page: page.page, pageSize: page.pageSize };
+  }
+
+  private filtered(f: TransactionFilter): SelectQueryBuilder<TransactionRow> {
+    const qb = this.em.createQueryBuilder(TransactionEntity, 't');
+    if (f.transactionNo) qb.andWhere('t.transaction_no = :transactionNo', { transactionNo: f.transactionNo });
+    if (f.orderNo) qb.andWhere('t.order_no = :orderNo', { orderNo: f.orderNo });
+    if (f.statuses?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: f.statuses });
+    if (f.types?.length) qb.andWhere('t.type IN (:...types)', { types: f.types });
+    if (f.methods?.length) qb.andWhere('t.payment_method IN (:...methods)', { methods: f.methods });
+    if (f.createdFrom !== undefined) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: f.createdFrom });
+    if (f.createdTo !== undefined) qb.andWhere('t.created_at < :createdTo', { createdTo: f.createdTo });
+    return qb;
+  }
+
+  /**
+   * Statistics of payment transactions created in [from, to), computed by the database in one
+   * grouped pass. A payment that was later refunded still counts as a successful payment.
+   */
+  async stats(from: number, to: number): Promise<TransactionStats> {
+    const rows = await this.em
+      .createQueryBuilder(TransactionEntity, 't')
+      .select('t.payment_method', 'method')
+      .addSelect('t.status', 'status')
+      .addSelect('t.type', 'type')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('COALESCE(SUM(t.amount_fen), 0)', 'amount')
+      .where('t.created_at >= :from AND t.created_at < :to', { from, to })
+      .groupBy('t.payment_method')
+      .addGroupBy('t.status')
+      .addGroupBy('t.type')
+      .getRawMany<{ method: PaymentMethod; status: TransactionStatus; type: TransactionType; n: number | string; amount: number | string }>();
+
+    const paidStatuses: TransactionStatus[] = ['success', 'refunding', 'refunded'];
+    let totalAmountFen = 0, successCount = 0, failedCount = 0, pendingCount = 0, totalCount = 0, refundedAmountFen = 0;
+    const byMethod = new Map<PaymentMethod, { amountFen: number; count: number }>();
+    for (const r of rows) {
+      const n = Number(r.n);
+      const amount = Number(r.amount);
+      if (r.type === 'refund') {
+        if (r.status === 'success') refundedAmountFen += amount;
+        continue;
+      }
+      if (r.type !== 'payment') continue;
+      totalCount += n;
+      if (paidStatuses.includes(r.status)) {
+        successCount += n;
+        totalAmountFen += amount;
+        const m = byMethod.get(r.method) ?? { amountFen: 0, count: 0 };
+        m.amountFen += amount;
+        m.count += n;
+        byMethod.set(r.method, m);
+      } else if (r.status === 'failed') failedCount += n;
+      else if (r.status === 'pending') pendingCount += n;
+    }
+    const finished = successCount + failedCount;
+    return {
+      totalAmountFen,
+      successCount,
+      totalCount,
+      failedCount,
+      pendingCount,
+      successRate: finished ? successCount / finished : null,
+      byMethod: [...byMethod.entries()]
+        .map(([method, m]) => ({ method, ...m, share: totalAmountFen ? m.amountFen / totalAmountFen : 0 }))
+        .sort((a, b) => b.amountFen - a.amountFen),
+      refundedAmountFen,
+    };
+  }
+}

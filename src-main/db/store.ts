@@ -1,0 +1,82 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Clock } from '../core/time';
+import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
+import { OrderRepository } from './repositories/order-repository';
+import { SettingRepository } from './repositories/setting-repository';
+import { TransactionRepository } from './repositories/transaction-repository';
+import { UserRepository } from './repositories/user-repository';
+
+/** The repositories of one unit of work. Everything written through one `Tx` commits or rolls back together. */
+export interface Tx {
+  orders: OrderRepository;
+  transactions: TransactionRepository;
+  users: UserRepository;
+  settings: SettingRepository;
+  audit: AuditRepository;
+}
+
+/**
+ * `updated_seq` is a hybrid logical clock (epoch-µs, strictly increasing within the process): the
+ * sync issue pulls "rows changed since cursor" from it, and a plain counter row would serialize
+ * every writer on MySQL.
+ */
+export class SeqClock {
+  private last = 0;
+  constructor(private readonly clock: Clock) {}
+  next(): number {
+    const candidate = this.clock.now() * 1000;
+    this.last = candidate > this.last ? candidate : this.last + 1;
+    return this.last;
+  }
+}
+
+/** Serializes async work: better-sqlite3 has one connection, so SQLite transactions must not interleave. */
+class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(work, work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+export class Store {
+  readonly kind: 'sqlite' | 'mysql';
+  private readonly seq: SeqClock;
+  private readonly writer = new Mutex();
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly hasher: AuditHasher,
+    clock: Clock,
+  ) {
+    this.kind = dataSource.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+    this.seq = new SeqClock(clock);
+  }
+
+  private repos(em: EntityManager): Tx {
+    const next = () => this.seq.next();
+    const lock = this.kind === 'mysql';
+    return {
+      orders: new OrderRepository(em, next, lock),
+      transactions: new TransactionRepository(em, next),
+      users: new UserRepository(em, next),
+      settings: new SettingRepository(em, next),
+      audit: new AuditRepository(em, this.hasher, lock, next),
+    };
+  }
+
+  /** Reads outside a transaction (lists, details, statistics). */
+  get read(): Tx {
+    return this.repos(this.dataSource.manager);
+  }
+
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = () => this.dataSource.transaction((em) => work(this.repos(em)));
+    return this.kind === 'sqlite' ? this.writer.run(run) : run();
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,202 @@
+import { snapshot } from '../../core/audit/audit-record';
+import { DomainError } from '../../core/errors';
+import { checkFen, formatYuan, type Fen } from '../../core/money';
+import type { Order, OrderFilter, OrderSortField, Page, PageRequest } from '../../core/orders/order';
+import { expiresAt } from '../../core/orders/order-expiry';
+import { applyOrderEvent } from '../../core/orders/order-state';
+import type { CancelReason, OrderType, PaymentMethod } from '../../core/orders/order-types';
+import type { Transaction } from '../../core/transactions/transaction';
+import { assertTransactionTransition } from '../../core/transactions/transaction-types';
+import type { Clock } from '../../core/time';
+import type { AuditEntry } from '../../db/repositories/audit-repository';
+import { ConcurrentUpdateError } from '../../db/repositories/concurrency';
+import type { Store, Tx } from '../../db/store';
+import { SYSTEM_ACTOR, type Actor } from '../actor';
+import type { NumberAllocator } from '../number-allocator';
+import type { SettingsService } from '../settings/settings-service';
+
+export interface CreateOrderInput {
+  amountFen: Fen;
+  method: PaymentMethod;
+  type: OrderType;
+  relatedId: string;
+  description: string;
+  payerId: string;
+}
+
+export interface OrderDetail {
+  order: Order;
+  transactions: Transaction[];
+  history: AuditEntry[];
+}
+
+export interface PaymentConfirmation {
+  orderNo: string;
+  amountFen: Fen;
+  gatewayTradeNo: string;
+  paidAt: number;
+}
+
+const auditOrder = (o: Order) => snapshot({ ...o, version: undefined });
+
+/**
+ * Payment orders (支付订单, design document 4.1): creation with its pending payment transaction,
+ * queries, cancellation by a person or by the expiry scheduler, and confirmation of a payment.
+ * Each use case is one database transaction that also writes its audit entry.
+ */
+export class OrderService {
+  constructor(
+    private readonly store: Store,
+    private readonly settings: SettingsService,
+    private readonly numbers: NumberAllocator,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, input: CreateOrderInput): Promise<Order> {
+    return this.store.transaction(async (tx) => {
+      const rules = await this.settings.orderSettings(tx);
+      checkFen(input.amountFen);
+      if (input.amountFen > rules.maxOrderAmountFen)
+        throw new DomainError('AMOUNT_TOO_LARGE', `金额超过单笔上限 ${formatYuan(rules.maxOrderAmountFen)}`);
+      const now = this.clock.now();
+      const order = await this.numbers.insertWithFreshNumber('P', now, async (orderNo) => {
+        const o: Order = {
+          orderNo,
+          amountFen: input.amountFen,
+          paidFen: 0,
+          refundedFen: 0,
+          method: input.method,
+          type: input.type,
+          status: 'pending',
+          relatedId: input.relatedId,
+          description: input.description,
+          payerId: input.payerId,
+          createdBy: actor.id,
+          createdAt: now,
+          expireAt: expiresAt(input.type, now, rules.expiryMinutes),
+          paidAt: null,
+          cancelledAt: null,
+          cancelReason: null,
+          gatewayTradeNo: null,
+          version: 1,
+        };
+        await tx.orders.insert(o);
+        return o;
+      });
+      await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
+        tx.transactions.insert({
+          transactionNo,
+          orderNo: order.orderNo,
+          method: order.method,
+          amountFen: order.amountFen,
+          status: 'pending',
+          type: 'payment',
+          gatewayTradeNo: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+      await this.audit(tx, actor, 'order.create', order.orderNo, null, auditOrder(order), now);
+      return order;
+    });
+  }
+
+  async get(orderNo: string): Promise<OrderDetail> {
+    const read = this.store.read;
+    const order = await read.orders.findByNo(orderNo);
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
+    const [transactions, history] = await Promise.all([read.transactions.findByOrder(orderNo), read.audit.forEntity('order', orderNo)]);
+    return { order, transactions, history };
+  }
+
+  list(filter: OrderFilter, page: PageRequest<OrderSortField>): Promise<Page<Order>> {
+    return this.store.read.orders.list(filter, page);
+  }
+
+  /** Cancels a pending order. `expectedVersion` guards against cancelling something that changed on screen. */
+  async cancel(actor: Actor, orderNo: string, reason: CancelReason, expectedVersion?: number): Promise<Order> {
+    return this.store.transaction((tx) => this.cancelIn(tx, actor, orderNo, reason, expectedVersion));
+  }
+
+  private async cancelIn(tx: Tx, actor: Actor, orderNo: string, reason: CancelReason, expectedVersion?: number): Promise<Order> {
+    const order = await tx.orders.findByNo(orderNo, { forUpdate: true });
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
+    if (expectedVersion !== undefined && expectedVersion !== order.version) throw new ConcurrentUpdateError();
+    const next = applyOrderEvent(order, { kind: 'cancel', reason });
+    const now = this.clock.now();
+    await tx.orders.update(orderNo, order.version, { status: next.status, cancelledAt: now, cancelReason: reason });
+    for (const t of await tx.transactions.findByOrder(orderNo)) {
+      if (t.type !== 'payment' || t.status !== 'pending') continue;
+      assertTransactionTransition(t.status, 'failed');
+      await tx.transactions.updateStatus(t.transactionNo, t.version, 'failed', now);
+    }
+    const after: Order = { ...order, status: next.status, cancelledAt: now, cancelReason: reason, version: order.version + 1 };
+    await this.audit(tx, actor, reason === 'expired' ? 'order.expire' : 'order.cancel', orderNo, auditOrder(order), auditOrder(after), now);
+    return after;
+  }
+
+  /**
+   * Cancels pending orders past their payment limit (design document 2.1.3). Each order is its own
+   * transaction guarded by its version, so a payment arriving at the same moment wins cleanly and
+   * two schedulers never cancel the same order twice. Returns the order numbers cancelled.
+   */
+  async expireOverdue(limit = 200): Promise<string[]> {
+    const overdue = await this.store.read.orders.findExpiredPending(this.clock.now(), limit);
+    const cancelled: string[] = [];
+    for (const o of overdue) {
+      try {
+        await this.store.transaction(async (tx) => {
+          const current = await tx.orders.findByNo(o.orderNo, { forUpdate: true });
+          if (!current || current.status !== 'pending' || current.expireAt > this.clock.now()) return;
+          await this.cancelIn(tx, SYSTEM_ACTOR, o.orderNo, 'expired', current.version);
+          cancelled.push(o.orderNo);
+        });
+      } catch (e) {
+        if (!(e instanceof ConcurrentUpdateError)) throw e;
+      }
+    }
+    return cancelled;
+  }
+
+  /**
+   * Records that the platform collected the money. Idempotent: the same confirmation again changes
+   * nothing and reports `applied: false`; a different amount or a second trade is refused.
+   */
+  async confirmPayment(actor: Actor, p: PaymentConfirmation): Promise<{ order: Order; applied: boolean }> {
+    return this.store.transaction(async (tx) => {
+      const order = await tx.orders.findByNo(p.orderNo, { forUpdate: true });
+      if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${p.orderNo} 不存在`);
+      if (order.status !== 'pending' && order.gatewayTradeNo === p.gatewayTradeNo && order.paidFen === p.amountFen)
+        return { order, applied: false };
+      const next = applyOrderEvent(order, { kind: 'pay', amountFen: p.amountFen });
+      const now = this.clock.now();
+      await tx.orders.update(order.orderNo, order.version, { status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo });
+      const pending = (await tx.transactions.findByOrder(order.orderNo)).find((t) => t.type === 'payment' && t.status === 'pending');
+      if (pending) {
+        assertTransactionTransition(pending.status, 'success');
+        await tx.transactions.updateStatus(pending.transactionNo, pending.version, 'success', now, p.gatewayTradeNo);
+      } else {
+        await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
+          tx.transactions.insert({
+            transactionNo,
+            orderNo: order.orderNo,
+            method: order.method,
+            amountFen: p.amountFen,
+            status: 'success',
+            type: 'payment',
+            gatewayTradeNo: p.gatewayTradeNo,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+      }
+      const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
+      await this.audit(tx, actor, 'order.pay', order.orderNo, auditOrder(order), auditOrder(after), now);
+      return { order: after, applied: true };
+    });
+  }
+
+  private audit(tx: Tx, actor: Actor, action: string, orderNo: string, before: string | null, after: string | null, at: number) {
+    return tx.audit.append({ actorId: actor.id, actorName: actor.name, action, entityType: 'order', entityId: orderNo, before, after }, at);
+  }
+}
