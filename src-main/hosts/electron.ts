@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { app as electronApp, BrowserWindow, ipcMain, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { openApp, storeConfigFromEnv, type App } from '../app';
+import { CHANNEL_NAMES } from '../api/channel-names';
+import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
+import { loadAuditKey } from '../security/audit-chain';
+import { SessionStore } from '../security/sessions';
+
+/**
+ * The desktop host. The renderer is sandboxed with context isolation and no Node; it reaches the
+ * main process only through the preload's typed bridge, and every IPC call is checked to come from
+ * our own page. Sessions are kept here per window: the renderer never holds a token or a key.
+ */
+const RENDERER_DEV_URL = process.env.ELECTRON_RENDERER_URL;
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function isOurPage(url: string): boolean {
+  if (RENDERER_DEV_URL) return url.startsWith(RENDERER_DEV_URL);
+  return url.startsWith('file://') && url.includes('/renderer/');
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: '支付中心',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  // No navigation away from the app and no new windows; external links open in the browser.
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isOurPage(url)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (RENDERER_DEV_URL) void win.loadURL(RENDERER_DEV_URL);
+  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  return win;
+}
+
+function registerIpc(app: App): void {
+  const sessions = new SessionStore(app.clock);
+  const tokens = new Map<number, string>();
+  const dispatch = makeDispatcher(app, sessions);
+  const carrierFor = (wc: WebContents): SessionCarrier => ({
+    token: () => tokens.get(wc.id),
+    set: (t) => (t ? tokens.set(wc.id, t) : tokens.delete(wc.id)),
+  });
+  for (const channel of CHANNEL_NAMES) {
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, input: unknown) => {
+      const frameUrl = event.senderFrame?.url ?? '';
+      if (!isOurPage(frameUrl)) return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: '拒绝来自未知页面的请求' } };
+      return dispatch(channel, input, carrierFor(event.sender));
+    });
+  }
+}
+
+async function main(): Promise<void> {
+  await electronApp.whenReady();
+  const dataDir = process.env.PAY_DATA_DIR ?? electronApp.getPath('userData');
+  const app = await openApp({
+    store: storeConfigFromEnv(dataDir),
+    auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
+  });
+  electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+  );
+  registerIpc(app);
+  createWindow();
+  if (electronApp.isPackaged) void autoUpdater.checkForUpdatesAndNotify().catch(() => undefined);
+  electronApp.on('window-all-closed', () => {
+    void app.close().finally(() => electronApp.quit());
+  });
+}
+
+void main();

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { defaultDataDir, openApp, storeConfigFromEnv } from '../app';
+import { loadAuditKey } from '../security/audit-chain';
+import { startWebHost } from './web';
+
+/**
+ * `npm run preview`: the real app in a browser for machines without an Electron binary.
+ * Same store selection as the desktop app (PAY_MYSQL_URL or the embedded SQLite).
+ */
+const dataDir = defaultDataDir();
+const app = await openApp({
+  store: storeConfigFromEnv(dataDir),
+  auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
+});
+const host = await startWebHost({
+  app,
+  staticDir: join(import.meta.dirname, '../../out/renderer'),
+  port: Number(process.env.PAY_PREVIEW_PORT ?? 5199),
+});
+console.log(`支付中心 preview: ${host.entryUrl}`);
+console.log(`(访问令牌 token: ${host.token}；仅本机 127.0.0.1 可访问，Ctrl+C 退出)`);
+const stop = async () => {
+  await host.close();
+  await app.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

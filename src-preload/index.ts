@@ -1,0 +1,18 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { CHANNEL_NAMES, type ChannelName } from '../src-main/api/channel-names';
+import type { PayApi } from '../src-main/api/contract';
+
+/**
+ * The only door between the page and the main process: one typed call per contract channel.
+ * Unknown channel names are refused here, before IPC; inputs are validated again in main.
+ */
+const known = new Set<string>(CHANNEL_NAMES);
+
+const pay = {
+  call: (channel: ChannelName, input: unknown) => {
+    if (!known.has(channel)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: '未知的操作' } });
+    return ipcRenderer.invoke(channel, input);
+  },
+} satisfies Record<keyof PayApi, unknown> as PayApi;
+
+contextBridge.exposeInMainWorld('pay', pay);
