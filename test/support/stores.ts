@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { openApp, type App, type AppOptions } from '../../src-main/app';
 import type { StoreConfig } from '../../src-main/db/data-source';
@@ -15,8 +18,13 @@ export interface TestStore {
 }
 
 /** A brand-new empty database: an in-memory SQLite, or a freshly created MariaDB schema. */
-export async function freshStore(kind: StoreKind): Promise<TestStore> {
-  if (kind === 'sqlite') return { config: { kind: 'sqlite', path: ':memory:' }, drop: async () => {} };
+export async function freshStore(kind: StoreKind, opts: { sqliteFile?: boolean } = {}): Promise<TestStore> {
+  if (kind === 'sqlite' && !opts.sqliteFile) return { config: { kind: 'sqlite', path: ':memory:' }, drop: async () => {} };
+  if (kind === 'sqlite') {
+    // A real file, for tests that reopen the store or open a second connection to it.
+    const path = join(tmpdir(), `pay-test-${process.pid}-${randomBytes(4).toString('hex')}.sqlite`);
+    return { config: { kind: 'sqlite', path }, drop: async () => ['', '-wal', '-shm'].forEach((x) => rmSync(path + x, { force: true })) };
+  }
   const name = `pay_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = await mysql.createConnection(MYSQL_BASE_URL).catch((e: Error) => {
     throw new Error(`MariaDB 不可用 (${MYSQL_BASE_URL}): ${e.message}. 集成测试需要 MariaDB；请先启动它。`);

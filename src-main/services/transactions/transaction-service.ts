@@ -17,7 +17,7 @@ export class TransactionService {
     return this.store.read.transactions.list(filter, page);
   }
 
-  stats(from: number, to: number): Promise<TransactionStats> {
+  async stats(from: number, to: number): Promise<TransactionStats> {
     if (!(to > from)) throw new DomainError('RANGE_INVALID', '统计区间的结束时间必须晚于开始时间');
     return this.store.read.transactions.stats(from, to);
   }
