@@ -66,9 +66,13 @@ export class Store {
     };
   }
 
-  /** Reads outside a transaction (lists, details, statistics). */
-  get read(): Tx {
-    return this.repos(this.dataSource.manager);
+  /**
+   * Reads outside a transaction (lists, details, statistics). On SQLite they queue behind running
+   * transactions: the single connection would otherwise show a reader rows that are later rolled back.
+   */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const run = () => work(this.repos(this.dataSource.manager));
+    return this.kind === 'sqlite' ? this.writer.run(run) : run();
   }
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src-main/app';
+import type { OrderSortField, PageRequest } from '../../src-main/core/orders/order';
 import { MINUTE_MS, HOUR_MS } from '../../src-main/core/time';
 import type { Actor } from '../../src-main/services/actor';
 import { STORE_KINDS, testApp } from '../support/stores';
@@ -7,7 +8,8 @@ import { TestClock } from '../support/test-clock';
 
 const clerk: Actor = { id: 1, name: '张会计' };
 const deposit = { amountFen: 50000, method: 'wechat' as const, type: 'customer_order' as const, relatedId: 'BK-1001', description: '豪华大床房 定金', payerId: 'WX_o7k2a9' };
-const page = { page: 1, pageSize: 50, sortBy: 'createdAt' as const, sortOrder: 'desc' as const };
+const page: PageRequest<OrderSortField> = { page: 1, pageSize: 50, sortBy: 'createdAt', sortOrder: 'desc' };
+const txPage = { ...page, sortBy: 'createdAt' as const };
 
 describe.each(STORE_KINDS)('payment orders on %s', (kind) => {
   let app: App;
@@ -52,7 +54,7 @@ describe.each(STORE_KINDS)('payment orders on %s', (kind) => {
       await expect(t.app.orders.create(clerk, deposit)).rejects.toThrow();
       const all = await t.app.orders.list({}, page);
       expect(all.items.map((o) => o.orderNo)).toEqual([first.orderNo]);
-      expect((await t.app.transactions.list({}, page)).total).toBe(1);
+      expect((await t.app.transactions.list({}, txPage)).total).toBe(1);
       expect(await t.app.audit.verify()).toMatchObject({ ok: true, checked: 1 });
       // With fresh digits the next order goes through.
       i = 0;
@@ -175,9 +177,9 @@ describe.each(STORE_KINDS)('payment orders on %s', (kind) => {
     const o = await app.orders.create(clerk, deposit);
     const [t] = (await app.orders.get(o.orderNo)).transactions;
     expect(await app.transactions.get(t!.transactionNo)).toMatchObject({ orderNo: o.orderNo, status: 'pending' });
-    expect((await app.transactions.list({ orderNo: o.orderNo }, page)).total).toBe(1);
-    expect((await app.transactions.list({ statuses: ['success'] }, page)).total).toBe(0);
-    expect((await app.transactions.list({ createdFrom: clock.t, createdTo: clock.t + 1 }, page)).total).toBe(1);
+    expect((await app.transactions.list({ orderNo: o.orderNo }, txPage)).total).toBe(1);
+    expect((await app.transactions.list({ statuses: ['success'] }, txPage)).total).toBe(0);
+    expect((await app.transactions.list({ createdFrom: clock.t, createdTo: clock.t + 1 }, txPage)).total).toBe(1);
     await expect(app.transactions.get('T20260101000000000000')).rejects.toThrow('交易 T20260101000000000000 不存在');
   });
 });

@@ -35,7 +35,7 @@ export class UserService {
   ) {}
 
   async needsSetup(): Promise<boolean> {
-    return (await this.store.read.users.count()) === 0;
+    return (await this.store.read((r) => r.users.count())) === 0;
   }
 
   async setupAdministrator(input: Omit<NewUserInput, 'role'>): Promise<User> {
@@ -69,27 +69,27 @@ export class UserService {
 
   /** Checks a password. Returns the user or throws one message for every failure, so usernames cannot be probed. */
   async authenticate(username: string, password: string): Promise<User> {
-    const user = await this.store.read.users.findByUsername(username);
+    const user = await this.store.read((r) => r.users.findByUsername(username));
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || !user.active) throw new DomainError('LOGIN_FAILED', '用户名或密码错误，或账号已停用');
     return withoutSecret(user);
   }
 
   async byId(id: number): Promise<User | null> {
-    const u = await this.store.read.users.findById(id);
+    const u = await this.store.read((r) => r.users.findById(id));
     return u ? withoutSecret(u) : null;
   }
 
   permissionsOf(role: Role): Promise<Permission[]> {
-    return this.store.read.users.permissionsOf(role);
+    return this.store.read((r) => r.users.permissionsOf(role));
   }
 
   list(): Promise<User[]> {
-    return this.store.read.users.list();
+    return this.store.read((r) => r.users.list());
   }
 
   roles() {
-    return this.store.read.users.roles();
+    return this.store.read((r) => r.users.roles());
   }
 
   async update(actor: Actor, id: number, version: number, patch: UserPatch): Promise<User> {
@@ -117,7 +117,7 @@ export class UserService {
   async setPassword(actor: Actor, id: number, password: string, currentPassword?: string): Promise<void> {
     checkPasswordStrength(password);
     const passwordHash = await hashPassword(password);
-    const target = await this.store.read.users.findById(id);
+    const target = await this.store.read((r) => r.users.findById(id));
     if (!target) throw new DomainError('USER_NOT_FOUND', '用户不存在');
     if (currentPassword !== undefined && !(await verifyPassword(currentPassword, target.passwordHash)))
       throw new DomainError('PASSWORD_WRONG', '当前密码不正确');

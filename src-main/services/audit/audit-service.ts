@@ -15,21 +15,20 @@ export class AuditService {
   ) {}
 
   list(filter: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {
-    return this.store.read.audit.list(filter, page, pageSize);
+    return this.store.read((r) => r.audit.list(filter, page, pageSize));
   }
 
   actions(): Promise<string[]> {
-    return this.store.read.audit.actions();
+    return this.store.read((r) => r.audit.actions());
   }
 
   /** Walks the chain from the start and returns the first entry whose link or hash does not hold. */
   async verify(chunkSize = 2000): Promise<ChainVerdict> {
-    const read = this.store.read;
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     let checked = 0;
     for (;;) {
-      const entries: AuditEntry[] = await read.audit.chunk(expectedSeq - 1, chunkSize);
+      const entries: AuditEntry[] = await this.store.read((r) => r.audit.chunk(expectedSeq - 1, chunkSize));
       for (const e of entries) {
         if (e.seq !== expectedSeq) return { ok: false, checked, brokenAtSeq: expectedSeq, reason: `缺少第 ${expectedSeq} 条记录` };
         if (e.prevHash !== prevHash) return { ok: false, checked, brokenAtSeq: e.seq, reason: '与上一条记录的链接不一致' };
@@ -41,7 +40,7 @@ export class AuditService {
       }
       if (entries.length < chunkSize) break;
     }
-    const head = await read.audit.head();
+    const head = await this.store.read((r) => r.audit.head());
     if (head.seq !== checked || head.hash !== prevHash)
       return { ok: false, checked, brokenAtSeq: checked + 1, reason: '日志末尾的记录被删除' };
     return { ok: true, checked, headSeq: head.seq };

@@ -102,15 +102,16 @@ export class OrderService {
   }
 
   async get(orderNo: string): Promise<OrderDetail> {
-    const read = this.store.read;
-    const order = await read.orders.findByNo(orderNo);
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
-    const [transactions, history] = await Promise.all([read.transactions.findByOrder(orderNo), read.audit.forEntity('order', orderNo)]);
-    return { order, transactions, history };
+    return this.store.read(async (r) => {
+      const order = await r.orders.findByNo(orderNo);
+      if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
+      const [transactions, history] = await Promise.all([r.transactions.findByOrder(orderNo), r.audit.forEntity('order', orderNo)]);
+      return { order, transactions, history };
+    });
   }
 
   list(filter: OrderFilter, page: PageRequest<OrderSortField>): Promise<Page<Order>> {
-    return this.store.read.orders.list(filter, page);
+    return this.store.read((r) => r.orders.list(filter, page));
   }
 
   /** Cancels a pending order. `expectedVersion` guards against cancelling something that changed on screen. */
@@ -141,7 +142,7 @@ export class OrderService {
    * two schedulers never cancel the same order twice. Returns the order numbers cancelled.
    */
   async expireOverdue(limit = 200): Promise<string[]> {
-    const overdue = await this.store.read.orders.findExpiredPending(this.clock.now(), limit);
+    const overdue = await this.store.read((r) => r.orders.findExpiredPending(this.clock.now(), limit));
     const cancelled: string[] = [];
     for (const o of overdue) {
       try {

@@ -27,8 +27,9 @@ export class SettingsService {
     private readonly clock: Clock,
   ) {}
 
-  async orderSettings(tx: Tx = this.store.read): Promise<OrderSettings & { version: number | null }> {
-    const stored = await tx.settings.get(KEY);
+  /** The current rules; pass `tx` to read them inside a running transaction. */
+  async orderSettings(tx?: Tx): Promise<OrderSettings & { version: number | null }> {
+    const stored = tx ? await tx.settings.get(KEY) : await this.store.read((r) => r.settings.get(KEY));
     const value = (stored?.value ?? {}) as Partial<OrderSettings>;
     return {
       expiryMinutes: { ...DEFAULT_ORDER_SETTINGS.expiryMinutes, ...value.expiryMinutes },

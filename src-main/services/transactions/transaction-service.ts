@@ -8,17 +8,17 @@ export class TransactionService {
   constructor(private readonly store: Store) {}
 
   async get(transactionNo: string): Promise<Transaction> {
-    const t = await this.store.read.transactions.findByNo(transactionNo);
+    const t = await this.store.read((r) => r.transactions.findByNo(transactionNo));
     if (!t) throw new DomainError('TRANSACTION_NOT_FOUND', `交易 ${transactionNo} 不存在`);
     return t;
   }
 
   list(filter: TransactionFilter, page: PageRequest<TransactionSortField>): Promise<Page<Transaction>> {
-    return this.store.read.transactions.list(filter, page);
+    return this.store.read((r) => r.transactions.list(filter, page));
   }
 
   async stats(from: number, to: number): Promise<TransactionStats> {
     if (!(to > from)) throw new DomainError('RANGE_INVALID', '统计区间的结束时间必须晚于开始时间');
-    return this.store.read.transactions.stats(from, to);
+    return this.store.read((r) => r.transactions.stats(from, to));
   }
 }
