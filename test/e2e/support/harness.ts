@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { App } from '../../../src-main/app';
+import { startWebHost, type WebHost } from '../../../src-main/hosts/web';
+import { testApp, type StoreKind } from '../../support/stores';
+
+/**
+ * The real renderer (electron-vite's build) against the real main-process code through the web
+ * host, in Debian's Chromium. The browser runs in New York time on purpose: the app must still show
+ * Asia/Shanghai times.
+ */
+export const CHROMIUM = process.env.PAY_CHROMIUM ?? '/usr/bin/chromium';
+export const RENDERER_DIR = join(import.meta.dirname, '../../../out/renderer');
+export const SHOTS_DIR = join(import.meta.dirname, '../../../test-results/screenshots');
+
+export interface E2E {
+  app: App;
+  host: WebHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** A second, independent browser session (another person at another desk). */
+  newPage(): Promise<Page>;
+  shot(name: string, page?: Page): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(kind: StoreKind = 'sqlite'): Promise<E2E> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run `npx electron-vite build` (npm test does it)');
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk`);
+  const { app, close } = await testApp(kind, { expiryIntervalMs: 0 });
+  const host = await startWebHost({ app, staticDir: RENDERER_DIR, log: (e) => console.error('[web host]', e) });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const open = async () => {
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    await page.goto(host.entryUrl);
+    return { context, page };
+  };
+  const first = await open();
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  return {
+    app,
+    host,
+    browser,
+    context: first.context,
+    page: first.page,
+    newPage: async () => (await open()).page,
+    shot: async (name, page = first.page) => {
+      const path = join(SHOTS_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    close: async () => {
+      await browser.close();
+      await host.close();
+      await close();
+    },
+  };
+}
