@@ -7,7 +7,9 @@ import { RoleEntity, RolePermissionEntity, UserEntity } from './entities/user-en
 import { MIGRATIONS } from './migrations';
 
 /** Where the data lives: the embedded SQLite file (default, offline cache) or the central MySQL/MariaDB. */
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string };
+export type StoreConfig =
+  | { kind: 'sqlite'; path: string; /** better-sqlite3 built for Electron's ABI (see tools/electron-native.mjs). */ nativeBinding?: string }
+  | { kind: 'mysql'; url: string };
 
 export const ENTITIES = [UserEntity, RoleEntity, RolePermissionEntity, OrderEntity, TransactionEntity, AuditEntity, AuditHeadEntity, SettingEntity];
 
@@ -18,6 +20,7 @@ export function makeDataSource(config: StoreConfig): DataSource {
       ...common,
       type: 'better-sqlite3',
       database: config.path,
+      ...(config.nativeBinding ? { nativeBinding: config.nativeBinding } : {}),
       // WAL lets the UI read while the scheduler writes; NORMAL sync is durable across app crashes.
       prepareDatabase: (db: { pragma(s: string): unknown }) => {
         db.pragma('journal_mode = WAL');

@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app as electronApp, BrowserWindow, ipcMain, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { autoUpdater } from 'electron-updater';
+import electronUpdater from 'electron-updater';
 import { openApp, storeConfigFromEnv, type App } from '../app';
 import { CHANNEL_NAMES } from '../api/channel-names';
 import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
@@ -65,11 +66,22 @@ function registerIpc(app: App): void {
   }
 }
 
+/** The better-sqlite3 binary built for this Electron (dev: .electron-native/; packaged: next to the app). */
+function electronSqliteBinding(): string | undefined {
+  const name = `better-sqlite3-electron-${process.versions.electron}`;
+  const candidates = [
+    join(process.resourcesPath ?? '', name, 'build/Release/better_sqlite3.node'),
+    join(import.meta.dirname, '../../.electron-native', name, 'build/Release/better_sqlite3.node'),
+  ];
+  return candidates.find((p) => existsSync(p));
+}
+
 async function main(): Promise<void> {
   await electronApp.whenReady();
   const dataDir = process.env.PAY_DATA_DIR ?? electronApp.getPath('userData');
+  const store = storeConfigFromEnv(dataDir);
   const app = await openApp({
-    store: storeConfigFromEnv(dataDir),
+    store: store.kind === 'sqlite' ? { ...store, nativeBinding: electronSqliteBinding() } : store,
     auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -78,7 +90,7 @@ async function main(): Promise<void> {
   );
   registerIpc(app);
   createWindow();
-  if (electronApp.isPackaged) void autoUpdater.checkForUpdatesAndNotify().catch(() => undefined);
+  if (electronApp.isPackaged) void electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch(() => undefined);
   electronApp.on('window-all-closed', () => {
     void app.close().finally(() => electronApp.quit());
   });
