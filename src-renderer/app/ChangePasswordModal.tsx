@@ -1,0 +1,43 @@
+import { App, Form, Input } from 'antd';
+import { FormModal } from '../components/FormModal';
+import { call } from './api';
+import { showErrorOnForm } from './form-errors';
+import { confirmPasswordRules, newPasswordRules, PASSWORD_HINT } from './password-rule';
+import { useReportError } from './use-report-error';
+
+interface ChangePasswordFields {
+  currentPassword: string;
+  password: string;
+  confirm: string;
+}
+
+export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const [form] = Form.useForm<ChangePasswordFields>();
+  const { message } = App.useApp();
+  const report = useReportError();
+
+  const submit = async (f: ChangePasswordFields) => {
+    try {
+      await call('auth.changePassword', { currentPassword: f.currentPassword, password: f.password });
+    } catch (e) {
+      if (!showErrorOnForm(form, e, { currentPassword: '当前密码', password: '密码' })) report(e);
+      throw e;
+    }
+    void message.success('密码已修改');
+    onClose();
+  };
+
+  return (
+    <FormModal<ChangePasswordFields> title="修改密码" name="change-password" open={open} form={form} onSubmit={submit} onCancel={onClose} okText="修改密码" width={420} data-testid="change-password-form">
+      <Form.Item label="当前密码" name="currentPassword" rules={[{ required: true, message: '请输入当前密码' }]}>
+        <Input.Password autoFocus autoComplete="current-password" />
+      </Form.Item>
+      <Form.Item label="新密码" name="password" rules={newPasswordRules} extra={PASSWORD_HINT}>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item label="确认新密码" name="confirm" dependencies={['password']} rules={confirmPasswordRules('password')}>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+    </FormModal>
+  );
+}

@@ -1,0 +1,23 @@
+import type { ChannelOutput } from '../../src-main/api/contract';
+
+/** Shapes the renderer works with, taken from the contract so they cannot drift from the main process. */
+export type SessionInfo = NonNullable<ChannelOutput<'auth.status'>['session']>;
+export type SessionUser = SessionInfo['user'];
+export type Permission = SessionInfo['permissions'][number];
+export type Vocabulary = ChannelOutput<'meta.vocabulary'>;
+export type Role = keyof Vocabulary['roles'];
+export type PaymentMethod = keyof Vocabulary['paymentMethods'];
+export type OrderType = keyof Vocabulary['orderTypes'];
+export type OrderStatus = keyof Vocabulary['orderStatuses'];
+export type TransactionStatus = keyof Vocabulary['transactionStatuses'];
+export type TransactionType = keyof Vocabulary['transactionTypes'];
+
+export type OrderDetail = ChannelOutput<'orders.get'>;
+export type Order = OrderDetail['order'];
+export type Transaction = OrderDetail['transactions'][number];
+export type AuditEntry = OrderDetail['history'][number];
+export type UserRecord = ChannelOutput<'users.list'>[number];
+export type RoleRecord = ChannelOutput<'roles.list'>[number];
+export type TransactionStats = ChannelOutput<'transactions.stats'>;
+export type ChainVerdict = ChannelOutput<'audit.verify'>;
+export type OrderRules = ChannelOutput<'settings.getOrderRules'>;

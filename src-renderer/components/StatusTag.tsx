@@ -1,0 +1,37 @@
+import { Tag } from 'antd';
+import type { OrderStatus, TransactionStatus } from '../app/api-types';
+import { useVocabulary } from '../app/vocabulary-context';
+
+// Colours carry meaning at a glance: orange waits for money, green has it, grey is closed, purple went back.
+const ORDER_COLORS: Record<OrderStatus, string> = {
+  pending: 'warning',
+  paid: 'success',
+  cancelled: 'default',
+  refunded: 'purple',
+};
+
+const TRANSACTION_COLORS: Record<TransactionStatus, string> = {
+  pending: 'warning',
+  success: 'success',
+  failed: 'error',
+  refunding: 'processing',
+  refunded: 'purple',
+};
+
+export function OrderStatusTag({ status }: { status: OrderStatus }) {
+  const v = useVocabulary();
+  return (
+    <Tag color={ORDER_COLORS[status]} data-status={status}>
+      {v.orderStatuses[status]}
+    </Tag>
+  );
+}
+
+export function TransactionStatusTag({ status }: { status: TransactionStatus }) {
+  const v = useVocabulary();
+  return (
+    <Tag color={TRANSACTION_COLORS[status]} data-status={status}>
+      {v.transactionStatuses[status]}
+    </Tag>
+  );
+}
