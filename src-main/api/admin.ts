@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } from '../core/access/permissions';
+import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from '../core/audit/audit-vocabulary';
 import { DomainError } from '../core/errors';
 import { ORDER_STATUS_LABELS, ORDER_TYPE_LABELS, PAYMENT_METHOD_LABELS, CANCEL_REASON_LABELS } from '../core/orders/order-types';
 import { TRANSACTION_STATUS_LABELS, TRANSACTION_TYPE_LABELS } from '../core/transactions/transaction-types';
@@ -133,6 +134,9 @@ export const adminChannels = {
       transactionTypes: TRANSACTION_TYPE_LABELS,
       roles: ROLE_LABELS,
       permissions: Object.fromEntries(PERMISSIONS.map((p) => [p, PERMISSION_LABELS[p]])) as Record<Permission, string>,
+      auditActions: AUDIT_ACTION_LABELS,
+      auditEntities: AUDIT_ENTITY_LABELS,
+      auditFields: AUDIT_FIELD_LABELS,
     }),
   }),
 };

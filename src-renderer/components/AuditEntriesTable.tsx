@@ -60,7 +60,7 @@ export function AuditEntriesTable({ entries, loading, pagination = false, hideEn
           title: '操作',
           dataIndex: 'action',
           width: 150,
-          render: (a: string) => <Tag color={ACTION_COLORS[a] ?? 'default'}>{auditActionLabel(a)}</Tag>,
+          render: (a: string) => <Tag color={ACTION_COLORS[a] ?? 'default'}>{auditActionLabel(v, a)}</Tag>,
         },
         ...(hideEntity
           ? []
@@ -71,7 +71,7 @@ export function AuditEntriesTable({ entries, loading, pagination = false, hideEn
                 width: 260,
                 render: (_: unknown, e: AuditEntry) => (
                   <span>
-                    <Typography.Text type="secondary">{auditEntityLabel(e.entityType)} </Typography.Text>
+                    <Typography.Text type="secondary">{auditEntityLabel(v, e.entityType)} </Typography.Text>
                     {e.entityType === 'order' && can('order:view') ? (
                       <Link to={`/orders/${e.entityId}`} onClick={(ev) => ev.stopPropagation()}>
                         {e.entityId}

@@ -1,6 +1,6 @@
 import type { Vocabulary } from '../app/api-types';
 import { labelOf } from '../app/vocabulary-context';
-import { AUDIT_FIELD_LABELS } from './audit-labels';
+import { auditFieldLabel } from './audit-labels';
 import { formatFen } from './money-format';
 import { describeMinutes, formatTime } from './time-format';
 
@@ -34,7 +34,7 @@ function parseSnapshot(json: string | null): Flat | null {
 
 function fieldLabel(path: string, v: Vocabulary): string {
   const [head = path, sub] = path.split('.');
-  const base = AUDIT_FIELD_LABELS[head] ?? head;
+  const base = auditFieldLabel(v, head);
   // Settings hold one time limit per order type: "支付时限 · 餐费账单".
   if (sub) return `${base} · ${labelOf(v.orderTypes, sub)}`;
   return base;

@@ -2,6 +2,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { Button, Form, Input, InputNumber, Select } from 'antd';
 import { useAuth } from '../../app/auth-context';
 import { useChannel } from '../../app/use-channel';
+import { useVocabulary } from '../../app/vocabulary-context';
 import { auditActionLabel } from '../../components/audit-labels';
 import { DateRangeFilter, type DayRange } from '../../components/DateRangeFilter';
 
@@ -26,6 +27,7 @@ interface FilterFields {
  */
 export function AuditFilters({ value, onSearch }: { value: AuditFilterValue; onSearch: (v: AuditFilterValue) => void }) {
   const { can } = useAuth();
+  const vocabulary = useVocabulary();
   const [form] = Form.useForm<FilterFields>();
   const users = useChannel('users.list', can('user:view') ? {} : null);
   const actions = useChannel('audit.actions', {});
@@ -82,7 +84,7 @@ export function AuditFilters({ value, onSearch }: { value: AuditFilterValue; onS
           placeholder="全部"
           loading={actions.loading}
           style={{ width: 170 }}
-          options={(actions.data ?? []).map((a) => ({ value: a, label: auditActionLabel(a) }))}
+          options={(actions.data ?? []).map((a) => ({ value: a, label: auditActionLabel(vocabulary, a) }))}
         />
       </Form.Item>
       <Form.Item label="对象编号" name="entityId">

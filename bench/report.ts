@@ -1,0 +1,158 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Machine } from './machine';
+import { round } from './measure';
+
+/** One figure of ours next to its baseline measured in the same run; ratio = value / baseline. */
+export interface ResultEntry {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  ratio: number;
+}
+
+export function entry(name: string, value: number, unit: string, baseline: number): ResultEntry {
+  const digits = unit === 'ms' ? 3 : 0;
+  return { name, value: round(value, digits), unit, baseline: round(baseline, digits), ratio: round(value / baseline, 3) };
+}
+
+export interface ListSection {
+  store: 'SQLite' | 'MariaDB';
+  runs: number;
+  matchedRows: { min: number; max: number };
+  oursP50: number;
+  oursP95: number;
+  /** The primary baseline (prepared statements). */
+  rawP50: number;
+  rawP95: number;
+  /** Further baselines measured in the same loop. */
+  otherBaselines: { name: string; p50: number; p95: number }[];
+  rawRowsP50: number;
+  rawCountP50: number;
+  ourSql: string[];
+  plans: { statement: string; plan: string[] }[];
+}
+
+export interface InsertSection {
+  store: 'SQLite' | 'MariaDB';
+  rows: number;
+  rounds: number;
+  oursMs: number[];
+  rawMs: number[];
+  proposalMs: number[];
+  rawDescription: string;
+}
+
+export interface FixtureNote {
+  store: 'SQLite' | 'MariaDB';
+  where: string;
+  built: boolean;
+  buildSeconds: number | null;
+}
+
+export interface Report {
+  machine: Machine;
+  loadBefore: number[];
+  loadAfter: number[];
+  totalSeconds: number;
+  fixtures: FixtureNote[];
+  lists: ListSection[];
+  inserts: InsertSection[];
+  findings: string[];
+  entries: ResultEntry[];
+}
+
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const perSecond = (rows: number, millis: number) => Math.round(rows / (millis / 1000));
+const fmt = (n: number) => n.toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? '✅' : '❌');
+
+export function writeReport(dir: string, r: Report): void {
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(r.entries, null, 2)}\n`);
+  const m = r.machine;
+  const out: string[] = [];
+  out.push('# Benchmark results', '');
+  out.push('Produced by `npm run bench` (bench/run.ts); see bench/README.md for what is measured. Every ratio compares our');
+  out.push('layer with its baseline **measured in the same run**, on the same data and the same machine.', '');
+  out.push('## Machine', '');
+  out.push('| | |', '|---|---|');
+  out.push(`| Date | ${m.date} |`);
+  out.push(`| CPU | ${m.cpu} (\`nproc\` = ${m.cores}) |`);
+  out.push(`| Memory | ${m.memoryGiB} GiB |`);
+  out.push(`| OS | ${m.os} |`);
+  out.push(`| Node.js | ${m.node} |`);
+  out.push(`| SQLite | ${m.sqlite} (better-sqlite3 ${m.packages['better-sqlite3'] ?? '?'}) |`);
+  out.push(`| MariaDB | ${m.mariadb} (mysql2 ${m.packages.mysql2 ?? '?'}, innodb_buffer_pool_size ${m.innodbBufferPoolMiB ?? '?'} MiB, server defaults) |`);
+  out.push(`| TypeORM | ${m.packages.typeorm ?? '?'} |`);
+  out.push(`| Load average (1/5/15 min) | before ${r.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join(' / ')} |`);
+  out.push(`| Total bench time | ${r.totalSeconds.toFixed(0)} s |`);
+  out.push('');
+  out.push('Fixtures (1,000,000 orders, 12 months ending 2025-12-31 Asia/Shanghai, the demo-data distribution):');
+  for (const f of r.fixtures)
+    out.push(`- ${f.store}: ${f.where} — ${f.built ? `built in this run in ${f.buildSeconds?.toFixed(0)} s` : 'reused from an earlier run'}`);
+  out.push('');
+
+  out.push('## 1. Order list: three filters + sort, page of 50 + total count', '');
+  out.push("Filter `status IN ('paid') AND payment_method IN ('wechat') AND created_at in one calendar month`, `ORDER BY created_at DESC, id DESC`,");
+  out.push('page 1–10 of 50, month varied over the 12 months of the fixture; 200 measured runs per side after 20 warm-up runs, ours and');
+  out.push('raw alternating. **Ours** = `OrderService.list` → `Store.read` → `OrderRepository.list` (TypeORM query builder, both statements,');
+  out.push('hydration into domain `Order` objects). **Raw** = the same two statements as prepared statements on the bare driver');
+  out.push('(better-sqlite3 `prepare().all()/get()`; mysql2 `pool.execute`, both statements concurrently like the repository).', '');
+  out.push('| Store | Rows matching | Ours p50 | Raw p50 | Ratio p50 | Ours p95 | Raw p95 | Ratio p95 | Target |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  for (const l of r.lists) {
+    const ratio95 = l.oursP95 / l.rawP95;
+    const target =
+      l.store === 'SQLite'
+        ? `overhead ≤ 1.5× ${verdict(ratio95 <= 1.5 && l.oursP50 / l.rawP50 <= 1.5)}; p95 ≤ 10 ms ${verdict(l.oursP95 <= 10)}`
+        : `overhead ≤ 1.5× ${verdict(ratio95 <= 1.5 && l.oursP50 / l.rawP50 <= 1.5)}`;
+    out.push(
+      `| ${l.store} | ${fmt(l.matchedRows.min)}–${fmt(l.matchedRows.max)} | ${ms(l.oursP50)} | ${ms(l.rawP50)} | ${(l.oursP50 / l.rawP50).toFixed(2)}× | ${ms(l.oursP95)} | ${ms(l.rawP95)} | ${ratio95.toFixed(2)}× | ${target} |`,
+    );
+  }
+  for (const l of r.lists)
+    for (const b of l.otherBaselines)
+      out.push(
+        `\nAlso measured in the same loop on ${l.store}: ${b.name} p50 ${ms(b.p50)} / p95 ${ms(b.p95)}; against it ours is ${(l.oursP50 / b.p50).toFixed(2)}× at p50 and ${(l.oursP95 / b.p95).toFixed(2)}× at p95.`,
+      );
+  out.push('');
+  out.push('Where the raw time goes (p50, each statement alone):', '');
+  out.push('| Store | Page of 50 rows | COUNT(*) |', '|---|---|---|');
+  for (const l of r.lists) out.push(`| ${l.store} | ${ms(l.rawRowsP50)} | ${ms(l.rawCountP50)} |`);
+  out.push('');
+  for (const l of r.lists) {
+    out.push(`### ${l.store}: the SQL our layer sends and its plan`, '');
+    out.push('```sql', ...l.ourSql, '```', '');
+    for (const p of l.plans) out.push(`- ${p.statement}: \`${p.plan.join(' | ')}\``);
+    out.push('');
+  }
+
+  out.push('## 2. Bulk insert of 100,000 orders', '');
+  out.push('Into an empty `payment_orders` with all the indexes of the migration, a fresh database per run; one transaction.');
+  out.push('**Ours** = `store.transaction(tx => tx.orders.insertMany(orders))` (TypeORM multi-row INSERT, 500 rows per statement).');
+  out.push('**Proposal** = the change suggested under Findings: the same 500-row INSERTs with positional `?` placeholders through the');
+  out.push("transaction's `EntityManager.query`, bypassing TypeORM's InsertQueryBuilder. Best of the rounds shown (the order of the");
+  out.push('sides rotates from round to round).', '');
+  out.push('| Store | Ours rows/s | Raw rows/s | Ratio (ours / raw) | Ours time | Raw time | Proposal rows/s | Raw path |');
+  out.push('|---|---|---|---|---|---|---|---|');
+  for (const i of r.inserts) {
+    const ours = Math.min(...i.oursMs);
+    const raw = Math.min(...i.rawMs);
+    const proposal = Math.min(...i.proposalMs);
+    out.push(
+      `| ${i.store} | ${fmt(perSecond(i.rows, ours))} | ${fmt(perSecond(i.rows, raw))} | ${(raw / ours).toFixed(2)} (ours takes ${(ours / raw).toFixed(2)}× the time) | ${(ours / 1000).toFixed(2)} s | ${(raw / 1000).toFixed(2)} s | ${fmt(perSecond(i.rows, proposal))} (${(proposal / raw).toFixed(2)}× the raw time) | ${i.rawDescription} |`,
+    );
+  }
+  out.push('');
+  const list = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
+  out.push('All rounds (ms): ' + r.inserts.map((i) => `${i.store} ours ${list(i.oursMs)}, raw ${list(i.rawMs)}, proposal ${list(i.proposalMs)}`).join('; '));
+  out.push('');
+  out.push('## Findings', '');
+  for (const f of r.findings) out.push(`- ${f}`);
+  out.push('');
+  out.push('## results.json', '');
+  out.push('`[{ name, value, unit, baseline, ratio }]` with ratio = value / baseline: for `ms` above 1 means ours is slower,');
+  out.push('for `rows/s` below 1 means ours is slower.', '');
+  writeFileSync(join(dir, 'RESULTS.md'), `${out.join('\n')}\n`);
+}
