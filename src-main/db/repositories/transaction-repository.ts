@@ -4,6 +4,7 @@ import type { PaymentMethod } from '../../core/orders/order-types';
 import type { Transaction, TransactionFilter, TransactionSortField, TransactionStats } from '../../core/transactions/transaction';
 import type { TransactionStatus, TransactionType } from '../../core/transactions/transaction-types';
 import { TransactionEntity, type TransactionRow } from '../entities/transaction-entity';
+import { insertRows } from '../bulk-insert';
 import { ConcurrentUpdateError } from './concurrency';
 
 export function transactionFromRow(r: TransactionRow): Transaction {
@@ -39,6 +40,10 @@ function toRow(t: NewTransaction, seq: number): Omit<TransactionRow, 'id'> {
   };
 }
 
+const TRANSACTION_COLUMNS = [
+  'transaction_no', 'order_no', 'payment_method', 'amount_fen', 'status', 'type', 'gateway_trade_no', 'created_at', 'updated_at', 'version', 'updated_seq',
+] as const satisfies readonly (keyof Omit<TransactionRow, 'id'>)[];
+
 const SORT_COLUMNS: Record<TransactionSortField, string> = { createdAt: 't.created_at', amount: 't.amount_fen' };
 
 export class TransactionRepository {
@@ -51,11 +56,12 @@ export class TransactionRepository {
     await this.em.createQueryBuilder().insert().into(TransactionEntity).values(toRow(t, this.nextSeq())).execute();
   }
 
-  async insertMany(ts: NewTransaction[], chunk = 500): Promise<void> {
-    for (let i = 0; i < ts.length; i += chunk) {
-      const rows = ts.slice(i, i + chunk).map((t) => toRow(t, this.nextSeq()));
-      await this.em.createQueryBuilder().insert().into(TransactionEntity).values(rows).updateEntity(false).execute();
-    }
+  async insertMany(ts: NewTransaction[]): Promise<void> {
+    const rows = ts.map((t) => {
+      const r = toRow(t, this.nextSeq());
+      return TRANSACTION_COLUMNS.map((c) => r[c]);
+    });
+    await insertRows(this.em, 'transactions', TRANSACTION_COLUMNS, rows);
   }
 
   async findByNo(transactionNo: string): Promise<Transaction | null> {
