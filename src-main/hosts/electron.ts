@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app as electronApp, BrowserWindow, ipcMain, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
-import { openApp, storeConfigFromEnv, type App } from '../app';
+import { defaultDataDir, openApp, storeConfigFromEnv, type App } from '../app';
 import { CHANNEL_NAMES } from '../api/channel-names';
 import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
 import { loadAuditKey } from '../security/audit-chain';
@@ -78,7 +78,8 @@ function electronSqliteBinding(): string | undefined {
 
 async function main(): Promise<void> {
   await electronApp.whenReady();
-  const dataDir = process.env.PAY_DATA_DIR ?? electronApp.getPath('userData');
+  // The same folder as `npm run seed:demo` and `npm run preview` use, so they all see one database.
+  const dataDir = defaultDataDir();
   const store = storeConfigFromEnv(dataDir);
   const app = await openApp({
     store: store.kind === 'sqlite' ? { ...store, nativeBinding: electronSqliteBinding() } : store,

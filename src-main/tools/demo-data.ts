@@ -419,7 +419,8 @@ export class DemoDataGenerator {
         orderNo: order.orderNo,
         method: o.method,
         amountFen: o.amountFen,
-        status: paidAt !== null ? 'success' : cancelledAt !== null ? 'failed' : 'pending',
+        // A payment refunded in full is itself 退款完成; a partly refunded one stays 成功.
+        status: status === 'refunded' ? 'refunded' : paidAt !== null ? 'success' : cancelledAt !== null ? 'failed' : 'pending',
         type: 'payment',
         gatewayTradeNo: tradeNo,
         createdAt: o.createdAt,
