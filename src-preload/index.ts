@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES, type ChannelName } from '../src-main/api/channel-names';
+import { CHANNEL_NAMES } from '../src-main/api/channel-names';
 import type { PayApi } from '../src-main/api/contract';
 
 /**
@@ -9,10 +9,10 @@ import type { PayApi } from '../src-main/api/contract';
 const known = new Set<string>(CHANNEL_NAMES);
 
 const pay = {
-  call: (channel: ChannelName, input: unknown) => {
+  call(channel, input) {
     if (!known.has(channel)) return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: '未知的操作' } });
     return ipcRenderer.invoke(channel, input);
   },
-} satisfies Record<keyof PayApi, unknown> as PayApi;
+} satisfies PayApi;
 
 contextBridge.exposeInMainWorld('pay', pay);
