@@ -1,21 +1,18 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-import { DEFAULT_ROLE_PERMISSIONS, ROLE_LABELS, ROLES } from '../../core/access/permissions';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { big, id, rowVersion, str } from './table-helpers';
 
 /**
  * The first schema. Written with TypeORM's Table API rather than raw DDL so the same file runs on
  * SQLite and MySQL/MariaDB. Append-only: never edit a migration that has shipped; add a new one.
  */
-const id: TableColumnOptions = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
-const big = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'bigint', ...extra });
-const str = (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  ...extra,
-});
-const rowVersion: TableColumnOptions[] = [
-  { name: 'version', type: 'int', default: 1 },
-  big('updated_seq', { default: 0 }),
+// The roles and grants as they were when this migration was written: later changes come in later
+// migrations, so that re-running history always yields the same database.
+const ROLES_AT_START: [string, string, string[]][] = [
+  ['admin', '管理员', ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'user:manage', 'settings:view', 'settings:manage']],
+  ['accountant', '会计', ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'stats:view', 'settings:view']],
+  ['cashier', '出纳', ['order:view', 'order:create', 'order:cancel', 'transaction:view']],
+  ['approver', '审批人', ['order:view', 'transaction:view', 'stats:view']],
+  ['auditor', '审计', ['order:view', 'transaction:view', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view']],
 ];
 
 export class InitialSchema1764100000000 implements MigrationInterface {
@@ -145,10 +142,9 @@ export class InitialSchema1764100000000 implements MigrationInterface {
     );
 
     await q.query(`INSERT INTO audit_head (id, seq, hash, version, updated_seq) VALUES (1, 0, ?, 1, 0)`, ['0'.repeat(64)]);
-    for (const role of ROLES) {
-      await q.query(`INSERT INTO roles (code, name, version, updated_seq) VALUES (?, ?, 1, 0)`, [role, ROLE_LABELS[role]]);
-      for (const permission of DEFAULT_ROLE_PERMISSIONS[role])
-        await q.query(`INSERT INTO role_permissions (role, permission) VALUES (?, ?)`, [role, permission]);
+    for (const [role, name, permissions] of ROLES_AT_START) {
+      await q.query(`INSERT INTO roles (code, name, version, updated_seq) VALUES (?, ?, 1, 0)`, [role, name]);
+      for (const permission of permissions) await q.query(`INSERT INTO role_permissions (role, permission) VALUES (?, ?)`, [role, permission]);
     }
   }
 
