@@ -10,6 +10,9 @@ import { UserService } from './services/admin/user-service';
 import { AuditService } from './services/audit/audit-service';
 import { NumberAllocator } from './services/number-allocator';
 import { OrderService } from './services/orders/order-service';
+import { GatewayRegistry } from './services/payments/gateway-registry';
+import { PaymentMetrics } from './services/payments/payment-metrics';
+import { PaymentService } from './services/payments/payment-service';
 import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
 import { SettingsService } from './services/settings/settings-service';
 import { TransactionService } from './services/transactions/transaction-service';
@@ -21,6 +24,10 @@ export interface AppOptions {
   random?: RandomInt;
   /** How often overdue orders are cancelled; 0 disables the scheduler (tests drive it by hand). */
   expiryIntervalMs?: number;
+  /** The payment platforms (or their simulators); none configured means orders cannot be paid yet. */
+  gateways?: GatewayRegistry;
+  /** Public base URL of the callback endpoints (`…/api/payment/callback/<platform>`). */
+  callbackBaseUrl?: string;
 }
 
 /** The composition root: one object graph, the same for the Electron host, the web host and tests. */
@@ -29,6 +36,8 @@ export interface App {
   clock: Clock;
   orders: OrderService;
   transactions: TransactionService;
+  payments: PaymentService;
+  metrics: PaymentMetrics;
   users: UserService;
   audit: AuditService;
   settings: SettingsService;
@@ -43,13 +52,17 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const store = new Store(await openDataSource(opts.store), hasher, clock);
   const settings = new SettingsService(store, clock);
   const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
-  const scheduler = new ExpiryScheduler(orders, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
+  const metrics = new PaymentMetrics();
+  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, opts.callbackBaseUrl ?? 'http://127.0.0.1:8080');
+  const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
     store,
     clock,
     orders,
     transactions: new TransactionService(store),
+    payments,
+    metrics,
     users: new UserService(store, clock),
     audit: new AuditService(store, hasher),
     settings,

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditEntity, AuditHeadEntity } from './entities/audit-entity';
 import { OrderEntity } from './entities/order-entity';
+import { InboxEntity, PaymentExceptionEntity, PaymentRequestEntity } from './entities/payment-entities';
 import { SettingEntity } from './entities/setting-entity';
 import { TransactionEntity } from './entities/transaction-entity';
 import { RoleEntity, RolePermissionEntity, UserEntity } from './entities/user-entity';
@@ -11,7 +12,19 @@ export type StoreConfig =
   | { kind: 'sqlite'; path: string; /** better-sqlite3 built for Electron's ABI (see tools/electron-native.mjs). */ nativeBinding?: string }
   | { kind: 'mysql'; url: string };
 
-export const ENTITIES = [UserEntity, RoleEntity, RolePermissionEntity, OrderEntity, TransactionEntity, AuditEntity, AuditHeadEntity, SettingEntity];
+export const ENTITIES = [
+  UserEntity,
+  RoleEntity,
+  RolePermissionEntity,
+  OrderEntity,
+  TransactionEntity,
+  AuditEntity,
+  AuditHeadEntity,
+  SettingEntity,
+  PaymentRequestEntity,
+  InboxEntity,
+  PaymentExceptionEntity,
+];
 
 export function makeDataSource(config: StoreConfig): DataSource {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, logging: false as const };

@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../core/time';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
+import { InboxRepository } from './repositories/inbox-repository';
 import { OrderRepository } from './repositories/order-repository';
+import { PaymentRepository } from './repositories/payment-repository';
 import { SettingRepository } from './repositories/setting-repository';
 import { TransactionRepository } from './repositories/transaction-repository';
 import { UserRepository } from './repositories/user-repository';
@@ -13,6 +15,8 @@ export interface Tx {
   users: UserRepository;
   settings: SettingRepository;
   audit: AuditRepository;
+  payments: PaymentRepository;
+  inbox: InboxRepository;
 }
 
 /**
@@ -63,6 +67,8 @@ export class Store {
       users: new UserRepository(em, next),
       settings: new SettingRepository(em, next),
       audit: new AuditRepository(em, this.hasher, lock, next),
+      payments: new PaymentRepository(em, next),
+      inbox: new InboxRepository(em, next, lock),
     };
   }
 

@@ -7,6 +7,8 @@ export const PERMISSIONS = [
   'order:create',
   'order:cancel',
   'transaction:view',
+  'payment:collect',
+  'payment:exceptions',
   'stats:view',
   'audit:view',
   'audit:verify',
@@ -22,6 +24,8 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'order:create': '创建支付订单',
   'order:cancel': '取消支付订单',
   'transaction:view': '查看交易记录',
+  'payment:collect': '收款（发起支付、查询支付结果）',
+  'payment:exceptions': '查看支付异常',
   'stats:view': '查看交易统计',
   'audit:view': '查看审计日志',
   'audit:verify': '校验审计日志',
@@ -46,10 +50,10 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'stats:view', 'settings:view'],
-  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view'],
+  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view'],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect'],
   approver: ['order:view', 'transaction:view', 'stats:view'],
-  auditor: ['order:view', 'transaction:view', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view'],
+  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view'],
 };
 
 export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {

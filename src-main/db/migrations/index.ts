@@ -1,4 +1,5 @@
 import { InitialSchema1764100000000 } from './1764100000000-initial-schema';
+import { PaymentsIn1764200000000 } from './1764200000000-payments-in';
 
 /** Every migration this build knows, oldest first. A database that ran one not listed here is newer than us. */
-export const MIGRATIONS = [InitialSchema1764100000000];
+export const MIGRATIONS = [InitialSchema1764100000000, PaymentsIn1764200000000];

@@ -164,37 +164,45 @@ export class OrderService {
    * nothing and reports `applied: false`; a different amount or a second trade is refused.
    */
   async confirmPayment(actor: Actor, p: PaymentConfirmation): Promise<{ order: Order; applied: boolean }> {
-    return this.store.transaction(async (tx) => {
-      const order = await tx.orders.findByNo(p.orderNo, { forUpdate: true });
-      if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${p.orderNo} 不存在`);
-      if (order.status !== 'pending' && order.gatewayTradeNo === p.gatewayTradeNo && order.paidFen === p.amountFen)
-        return { order, applied: false };
-      const next = applyOrderEvent(order, { kind: 'pay', amountFen: p.amountFen });
-      const now = this.clock.now();
-      await tx.orders.update(order.orderNo, order.version, { status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo });
-      const pending = (await tx.transactions.findByOrder(order.orderNo)).find((t) => t.type === 'payment' && t.status === 'pending');
-      if (pending) {
-        assertTransactionTransition(pending.status, 'success');
-        await tx.transactions.updateStatus(pending.transactionNo, pending.version, 'success', now, p.gatewayTradeNo);
-      } else {
-        await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
-          tx.transactions.insert({
-            transactionNo,
-            orderNo: order.orderNo,
-            method: order.method,
-            amountFen: p.amountFen,
-            status: 'success',
-            type: 'payment',
-            gatewayTradeNo: p.gatewayTradeNo,
-            createdAt: now,
-            updatedAt: now,
-          }),
-        );
-      }
-      const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
-      await this.audit(tx, actor, 'order.pay', order.orderNo, auditOrder(order), auditOrder(after), now);
-      return { order: after, applied: true };
-    });
+    return this.store.transaction((tx) => this.confirmPaymentIn(tx, actor, p));
+  }
+
+  /** confirmPayment inside the caller's transaction (the notification inbox applies it with its own writes). */
+  async confirmPaymentIn(tx: Tx, actor: Actor, p: PaymentConfirmation): Promise<{ order: Order; applied: boolean }> {
+    const order = await tx.orders.findByNo(p.orderNo, { forUpdate: true });
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${p.orderNo} 不存在`);
+    if (order.status !== 'pending' && order.gatewayTradeNo === p.gatewayTradeNo && order.paidFen === p.amountFen)
+      return { order, applied: false };
+    const next = applyOrderEvent(order, { kind: 'pay', amountFen: p.amountFen });
+    const now = this.clock.now();
+    await tx.orders.update(order.orderNo, order.version, { status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo });
+    const pending = (await tx.transactions.findByOrder(order.orderNo)).find((t) => t.type === 'payment' && t.status === 'pending');
+    if (pending) {
+      assertTransactionTransition(pending.status, 'success');
+      await tx.transactions.updateStatus(pending.transactionNo, pending.version, 'success', now, p.gatewayTradeNo);
+    } else {
+      await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
+        tx.transactions.insert({
+          transactionNo,
+          orderNo: order.orderNo,
+          method: order.method,
+          amountFen: p.amountFen,
+          status: 'success',
+          type: 'payment',
+          gatewayTradeNo: p.gatewayTradeNo,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
+    }
+    const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
+    await this.audit(tx, actor, 'order.pay', order.orderNo, auditOrder(order), auditOrder(after), now);
+    return { order: after, applied: true };
+  }
+
+  /** Cancels inside the caller's transaction (e.g. after the platform confirmed the close). */
+  cancelInTx(tx: Tx, actor: Actor, orderNo: string, reason: CancelReason, expectedVersion?: number): Promise<Order> {
+    return this.cancelIn(tx, actor, orderNo, reason, expectedVersion);
   }
 
   private audit(tx: Tx, actor: Actor, action: string, orderNo: string, before: string | null, after: string | null, at: number) {

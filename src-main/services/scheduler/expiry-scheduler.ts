@@ -1,15 +1,15 @@
-import type { OrderService } from '../orders/order-service';
-
 /**
- * Runs the automatic cancellation of overdue orders (design document 4.1.3) every `intervalMs`.
- * A run never overlaps the previous one; errors are reported and the next tick tries again.
+ * Runs the automatic cancellation of overdue orders (design document 4.1.3) every `intervalMs`:
+ * `task` closes them (at the platform first, see PaymentService.closeOverdue) and returns the order
+ * numbers cancelled. A run never overlaps the previous one; errors are reported and the next tick
+ * tries again.
  */
 export class ExpiryScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly orders: OrderService,
+    private readonly task: () => Promise<string[]>,
     private readonly intervalMs: number,
     private readonly onError: (e: unknown) => void,
   ) {}
@@ -25,7 +25,7 @@ export class ExpiryScheduler {
     let cancelled: string[] = [];
     this.running = (async () => {
       try {
-        cancelled = await this.orders.expireOverdue();
+        cancelled = await this.task();
       } catch (e) {
         this.onError(e);
       }

@@ -1,0 +1,218 @@
+import { snapshot } from '../../core/audit/audit-record';
+import { DomainError } from '../../core/errors';
+import { formatYuan } from '../../core/money';
+import { ORDER_TYPE_LABELS } from '../../core/orders/order-types';
+import { MINUTE_MS, type Clock } from '../../core/time';
+import { SCENES_BY_PLATFORM, type CreatePaymentResult, type InboundRequest, type NotificationReply, type PayScene, type Platform, type TradeStatus, type VerifiedNotification } from '../../gateways/gateway';
+import { GatewayOutcomeUnknown, GatewayRejected, NotificationRejected } from '../../gateways/gateway-errors';
+import type { Store, Tx } from '../../db/store';
+import { ConcurrentUpdateError } from '../../db/repositories/concurrency';
+import { SYSTEM_ACTOR, type Actor } from '../actor';
+import type { OrderService } from '../orders/order-service';
+import type { GatewayRegistry } from './gateway-registry';
+import type { PaymentMetrics } from './payment-metrics';
+
+export interface StartPaymentInput {
+  orderNo: string;
+  scene: PayScene;
+  payerOpenId?: string;
+  returnUrl?: string;
+  bankCardToken?: string;
+}
+
+export interface StartedPayment {
+  orderNo: string;
+  scene: PayScene;
+  expireAt: number;
+  result: CreatePaymentResult;
+}
+
+export type ApplyOutcome = 'applied' | 'duplicate' | 'exception' | 'ignored' | 'deferred';
+
+/** WeChat refuses to close a trade in its first five minutes (its close API documentation). */
+const MIN_AGE_BEFORE_CLOSE_MS = 5 * MINUTE_MS;
+
+/**
+ * Payments in (design document 2.1, 2.2, 5.2): asking a platform for a payment, taking its
+ * notifications, querying it when a notification is late, and closing trades past their limit.
+ * Invariants (ARCHITECTURE.md): an order is paid at most once and only for its exact amount; money
+ * that arrives where it cannot be taken (a cancelled order, a wrong amount, a second payment) is
+ * recorded as a payment exception for refund, never lost and never silently applied.
+ */
+export class PaymentService {
+  constructor(
+    private readonly store: Store,
+    private readonly orders: OrderService,
+    private readonly gateways: GatewayRegistry,
+    private readonly clock: Clock,
+    private readonly metrics: PaymentMetrics,
+    private readonly callbackBaseUrl: string,
+  ) {}
+
+  /** Asks the order's platform for a payment in `scene`. Asking again returns the same credentials. */
+  async start(actor: Actor, input: StartPaymentInput): Promise<StartedPayment> {
+    const order = await this.store.read((r) => r.orders.findByNo(input.orderNo));
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${input.orderNo} 不存在`);
+    if (order.status !== 'pending') throw new DomainError('ORDER_NOT_PAYABLE', '只有待支付订单可以发起支付');
+    const now = this.clock.now();
+    if (order.expireAt <= now) throw new DomainError('ORDER_EXPIRED', '订单已超过支付时限，请重新下单');
+    const platform: Platform = order.method;
+    if (!SCENES_BY_PLATFORM[platform].includes(input.scene))
+      throw new DomainError('SCENE_MISMATCH', '支付场景与订单的支付方式不一致');
+    if (input.scene === 'wechat_jsapi' && !input.payerOpenId) throw new DomainError('OPENID_REQUIRED', '小程序支付需要付款人的 openid');
+    if (input.scene === 'bank_quick' && !input.bankCardToken) throw new DomainError('CARD_REQUIRED', '快捷支付需要已绑定的银行卡');
+
+    const existing = await this.store.read((r) => r.payments.findRequest(order.orderNo, input.scene));
+    if (existing) return { orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result: existing.result as CreatePaymentResult };
+
+    let result: CreatePaymentResult;
+    try {
+      result = await this.gateways.get(platform).createPayment({
+        orderNo: order.orderNo,
+        amountFen: order.amountFen,
+        description: order.description || ORDER_TYPE_LABELS[order.type],
+        expireAt: order.expireAt,
+        scene: input.scene,
+        notifyUrl: `${this.callbackBaseUrl}/api/payment/callback/${platform}`,
+        returnUrl: input.returnUrl,
+        payerOpenId: input.payerOpenId,
+        bankCardToken: input.bankCardToken,
+      });
+    } catch (e) {
+      this.metrics.gatewayError(platform);
+      // Creating again with the same order number is safe on every platform: nothing is charged yet.
+      if (e instanceof GatewayOutcomeUnknown) throw new DomainError('GATEWAY_UNAVAILABLE', '支付平台暂时无响应，请稍后重试');
+      if (e instanceof GatewayRejected) throw new DomainError('GATEWAY_REJECTED', `支付平台拒绝了请求：${e.message}（${e.code}）`);
+      throw e;
+    }
+    await this.store.transaction(async (tx) => {
+      if (await tx.payments.findRequest(order.orderNo, input.scene)) return;
+      await tx.payments.saveRequest(order.orderNo, platform, input.scene, result, now);
+      await tx.audit.append(
+        { actorId: actor.id, actorName: actor.name, action: 'payment.start', entityType: 'order', entityId: order.orderNo, before: null, after: snapshot({ scene: input.scene, kind: result.kind }) },
+        now,
+      );
+    });
+    return { orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result };
+  }
+
+  /**
+   * A platform's callback: verify, store in the inbox, apply in one transaction, answer exactly as
+   * the platform expects. A refused notification changes nothing; an unexpected failure answers
+   * "fail" so the platform delivers it again.
+   */
+  async handleNotification(platform: Platform, req: InboundRequest): Promise<{ reply: NotificationReply; outcome: ApplyOutcome | 'rejected' | 'error' }> {
+    const gateway = this.gateways.get(platform);
+    const started = performance.now();
+    this.metrics.received(platform);
+    let verified: VerifiedNotification;
+    try {
+      verified = await gateway.verifyNotification(req);
+    } catch (e) {
+      this.metrics.rejected(platform);
+      const reason = e instanceof NotificationRejected ? e.reason : 'malformed';
+      return { reply: gateway.notificationReply(false, reason), outcome: 'rejected' };
+    }
+    try {
+      const outcome = await this.apply(verified);
+      this.metrics.applied(platform, outcome, performance.now() - started);
+      return { reply: gateway.notificationReply(true), outcome };
+    } catch (e) {
+      this.metrics.gatewayError(platform);
+      return { reply: gateway.notificationReply(false, (e as Error).message), outcome: 'error' };
+    }
+  }
+
+  /** Applies a verified notification exactly once (the inbox key), whatever order they come in. */
+  async apply(v: VerifiedNotification): Promise<ApplyOutcome> {
+    const refNo = v.event.kind === 'transfer' ? v.event.transferNo : v.event.kind === 'refund' ? v.event.refundNo : v.event.orderNo;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const { entry } = await tx.inbox.receive({ platform: v.platform, notificationId: v.notificationId, eventKind: v.event.kind, refNo, payload: v.payload, at: this.clock.now() });
+          if (entry.status !== 'received') return 'duplicate';
+          if (v.event.kind !== 'payment') return 'deferred'; // refunds and transfers: their issues apply them from the inbox
+          const outcome = await this.applyTradeStatus(tx, v.platform, { ...v.event }, `通知 ${v.notificationId}`);
+          await tx.inbox.settle(entry.id, entry.version, outcome.kind, outcome.detail, this.clock.now());
+          return outcome.kind;
+        });
+      } catch (e) {
+        // Two deliveries of the same payment racing each other: the loser retries and sees "applied".
+        if (!(e instanceof ConcurrentUpdateError) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  /** What a paid/closed trade at the platform means for our order, inside the caller's transaction. */
+  private async applyTradeStatus(tx: Tx, platform: Platform, t: TradeStatus & { platformTradeNo?: string }, source: string): Promise<{ kind: 'applied' | 'exception' | 'ignored'; detail: string }> {
+    if (t.state !== 'paid' || !t.platformTradeNo || t.amountFen === undefined) return { kind: 'ignored', detail: `平台状态 ${t.state}，无需处理` };
+    const order = await tx.orders.findByNo(t.orderNo, { forUpdate: true });
+    const now = this.clock.now();
+    const exception = async (kind: 'paid_after_close' | 'amount_mismatch' | 'duplicate_payment' | 'unknown_order', detail: string) => {
+      const recorded = await tx.payments.recordException({ orderNo: t.orderNo, platform, platformTradeNo: t.platformTradeNo!, amountFen: t.amountFen!, kind, detail, createdAt: now });
+      if (recorded)
+        await tx.audit.append({ actorId: null, actorName: SYSTEM_ACTOR.name, action: 'payment.exception', entityType: 'order', entityId: t.orderNo, before: null, after: snapshot({ kind, platform, platformTradeNo: t.platformTradeNo, amountFen: t.amountFen, source }) }, now);
+      this.metrics.exception(platform, kind);
+      return { kind: 'exception' as const, detail };
+    };
+    if (!order) return exception('unknown_order', `平台收款 ${formatYuan(t.amountFen)}，但本系统没有订单 ${t.orderNo}，待退款`);
+    if (t.amountFen !== order.amountFen)
+      return exception('amount_mismatch', `平台收款 ${formatYuan(t.amountFen)} 与订单金额 ${formatYuan(order.amountFen)} 不一致，待核实退款`);
+    if (order.status === 'cancelled') return exception('paid_after_close', `订单已取消后收到付款 ${formatYuan(t.amountFen)}，待退款`);
+    if (order.status !== 'pending' && order.gatewayTradeNo && order.gatewayTradeNo !== t.platformTradeNo)
+      return exception('duplicate_payment', `订单已由 ${order.gatewayTradeNo} 支付，又收到 ${t.platformTradeNo} 的付款，待退款`);
+    const { applied } = await this.orders.confirmPaymentIn(tx, { id: null, name: `${platform} 支付通知` }, { orderNo: order.orderNo, amountFen: t.amountFen, gatewayTradeNo: t.platformTradeNo, paidAt: t.paidAt ?? now });
+    return { kind: applied ? 'applied' : 'ignored', detail: applied ? `${source}：支付成功` : `${source}：已是已支付` };
+  }
+
+  /** Asks the platform about an order whose notification has not come (active query, design document 5.2.3). */
+  async sync(orderNo: string): Promise<TradeStatus | null> {
+    const order = await this.store.read((r) => r.orders.findByNo(orderNo));
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
+    if (!(await this.store.read((r) => r.payments.hasRequest(orderNo)))) return null;
+    const status = await this.gateways.get(order.method).queryPayment(orderNo);
+    this.metrics.queried(order.method, status.state);
+    if (status.state === 'paid') await this.store.transaction((tx) => this.applyTradeStatus(tx, order.method, status, '主动查询'));
+    return status;
+  }
+
+  /**
+   * Closes pending orders past their limit: first at the platform (so the payer can no longer pay),
+   * then locally. A trade the platform reports as paid is applied instead of cancelled. Orders never
+   * sent to a platform are simply cancelled.
+   */
+  async closeOverdue(limit = 100): Promise<{ cancelled: string[]; paid: string[] }> {
+    const now = this.clock.now();
+    const overdue = await this.store.read((r) => r.orders.findExpiredPending(now, limit));
+    const cancelled: string[] = [];
+    const paid: string[] = [];
+    for (const o of overdue) {
+      try {
+        const requested = await this.store.read((r) => r.payments.hasRequest(o.orderNo));
+        if (requested) {
+          if (now - o.createdAt < MIN_AGE_BEFORE_CLOSE_MS) continue;
+          const closed = await this.gateways.get(o.method).closePayment(o.orderNo);
+          if (!closed.closed) {
+            await this.store.transaction((tx) => this.applyTradeStatus(tx, o.method, closed.alreadyPaid, '关单时发现已支付'));
+            paid.push(o.orderNo);
+            continue;
+          }
+        }
+        await this.store.transaction(async (tx) => {
+          const current = await tx.orders.findByNo(o.orderNo, { forUpdate: true });
+          if (!current || current.status !== 'pending') return;
+          await this.orders.cancelInTx(tx, SYSTEM_ACTOR, o.orderNo, 'expired', current.version);
+          cancelled.push(o.orderNo);
+        });
+      } catch (e) {
+        // One order's trouble (platform down, a concurrent payment) must not stop the others; next run retries.
+        if (!(e instanceof ConcurrentUpdateError || e instanceof GatewayOutcomeUnknown || e instanceof GatewayRejected || e instanceof DomainError)) throw e;
+      }
+    }
+    return { cancelled, paid };
+  }
+
+  exceptions(status: 'open' | 'resolved' | undefined, page: number, pageSize: number) {
+    return this.store.read((r) => r.payments.exceptions(status, page, pageSize));
+  }
+}
