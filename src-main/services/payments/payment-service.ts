@@ -212,6 +212,10 @@ export class PaymentService {
     return { cancelled, paid };
   }
 
+  hasGateway(platform: Platform): boolean {
+    return this.gateways.has(platform);
+  }
+
   exceptions(status: 'open' | 'resolved' | undefined, page: number, pageSize: number) {
     return this.store.read((r) => r.payments.exceptions(status, page, pageSize));
   }

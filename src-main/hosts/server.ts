@@ -1,0 +1,138 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { App } from '../app';
+import { routeOrders } from '../api/rest/orders-rest';
+import { fail, type RestReply } from '../api/rest/rest-envelope';
+import type { Platform } from '../gateways/gateway';
+import { ApiClientAuth } from '../security/api-client-auth';
+
+/**
+ * The headless payment server (ARCHITECTURE.md, hosts/server.ts): the platforms' callback endpoints
+ * and the REST API of design document section 6, next to the central database. Plain HTTP only on
+ * loopback (behind a TLS-terminating proxy on the same machine); anything else needs a certificate.
+ */
+export interface ServerOptions {
+  app: App;
+  host?: string;
+  port?: number;
+  /** PEM certificate and key: the server speaks HTTPS. */
+  tls?: { cert: string; key: string };
+  /** Client app id → HMAC secret for the REST API. */
+  clients: ReadonlyMap<string, string>;
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface PaymentServer {
+  url: string;
+  server: Server;
+  /** Stops accepting, lets requests in flight finish (notifications included), then resolves. */
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const PLATFORMS: readonly Platform[] = ['wechat', 'alipay', 'bank'];
+const MAX_BODY = 256 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function headerMap(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function reply(res: ServerResponse, r: RestReply): void {
+  res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(r.body));
+}
+
+export async function startPaymentServer(opts: ServerOptions): Promise<PaymentServer> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!opts.tls && !LOOPBACK.has(host)) throw new Error(`没有证书时支付服务只能监听本机地址（127.0.0.1），不能监听 ${host}；请配置 PAY_SERVER_CERT / PAY_SERVER_KEY`);
+  const { app } = opts;
+  const log = opts.log ?? ((e) => console.log(JSON.stringify(e)));
+  const auth = new ApiClientAuth(opts.clients, app.clock);
+  let inFlight = 0;
+  let closing = false;
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    inFlight++;
+    res.on('close', () => inFlight--);
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = url.pathname;
+      if (closing) return reply(res, fail(503, '服务正在停止'));
+      const body = await readBody(req);
+
+      const callback = /^\/api\/payment\/callback\/(wechat|alipay|bank)$/.exec(path);
+      if (callback && req.method === 'POST') {
+        const platform = callback[1] as Platform;
+        const { reply: r, outcome } = await app.payments.handleNotification(platform, { headers: headerMap(req), body });
+        log({ op: 'notify', platform, outcome, status: r.status });
+        res.writeHead(r.status, { 'content-type': r.contentType });
+        return res.end(r.body);
+      }
+
+      if (path === '/healthz') {
+        let database = 'ok';
+        try {
+          await app.store.dataSource.query('SELECT 1');
+        } catch (e) {
+          database = `error: ${(e as Error).message}`;
+        }
+        const healthy = database === 'ok';
+        res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
+        return res.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, store: app.store.kind, gateways: Object.fromEntries(PLATFORMS.map((p) => [p, app.payments.hasGateway(p) ? 'configured' : 'missing'])), metrics: app.metrics.snapshot() }));
+      }
+
+      if (path.startsWith('/api/payment/')) {
+        const text = body.toString('utf8');
+        const who = auth.verify({ method: req.method ?? 'GET', pathWithQuery: url.pathname + url.search, headers: req.headers, body: text });
+        if (!who.ok) return reply(res, fail(401, who.message));
+        let input: unknown = {};
+        if (text) {
+          try {
+            input = JSON.parse(text);
+          } catch {
+            return reply(res, fail(400, '请求体不是有效的 JSON'));
+          }
+        }
+        const r = await routeOrders(app, { method: req.method ?? 'GET', path, query: url.searchParams, body: input, clientId: who.clientId });
+        log({ op: 'rest', client: who.clientId, method: req.method, path, status: r?.status ?? 404 });
+        return reply(res, r ?? fail(404, '接口不存在'));
+      }
+      reply(res, fail(404, '接口不存在'));
+    })().catch((e: unknown) => {
+      log({ op: 'error', level: 'error', message: (e as Error).message });
+      if (!res.headersSent) reply(res, fail(500, '系统错误'));
+    });
+  };
+
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handler) : createHttpServer(handler);
+  await new Promise<void>((ok, ko) => server.once('error', ko).listen(opts.port ?? 8080, host, ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `${opts.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    server,
+    close: async () => {
+      closing = true;
+      await new Promise<void>((ok) => server.close(() => ok()));
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
+}
