@@ -1,8 +1,8 @@
 import { App, Form, Input } from 'antd';
 import { FormModal } from '../components/FormModal';
+import { PasswordFields } from '../components/PasswordFields';
 import { call } from './api';
 import { showErrorOnForm } from './form-errors';
-import { confirmPasswordRules, newPasswordRules, PASSWORD_HINT } from './password-rule';
 import { useReportError } from './use-report-error';
 
 interface ChangePasswordFields {
@@ -32,12 +32,7 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
       <Form.Item label="当前密码" name="currentPassword" rules={[{ required: true, message: '请输入当前密码' }]}>
         <Input.Password autoFocus autoComplete="current-password" />
       </Form.Item>
-      <Form.Item label="新密码" name="password" rules={newPasswordRules} extra={PASSWORD_HINT}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item label="确认新密码" name="confirm" dependencies={['password']} rules={confirmPasswordRules('password')}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <PasswordFields label="新密码" confirmLabel="确认新密码" />
     </FormModal>
   );
 }

@@ -1,9 +1,10 @@
 import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
+import { PasswordFields } from '../components/PasswordFields';
 import { AuthFrame } from './AuthFrame';
 import { useAuth } from './auth-context';
 import { asApiError, fieldOfMessage } from './errors';
-import { confirmPasswordRules, newPasswordRules, PASSWORD_HINT, usernameRules } from './password-rule';
+import { usernameRules } from './password-rule';
 
 interface SetupFields {
   username: string;
@@ -48,12 +49,7 @@ export function SetupPage() {
         <Form.Item label="姓名" name="displayName" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 64, message: '姓名不能超过 64 个字符' }]}>
           <Input autoComplete="name" />
         </Form.Item>
-        <Form.Item label="密码" name="password" rules={newPasswordRules} extra={PASSWORD_HINT}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item label="确认密码" name="confirm" dependencies={['password']} rules={confirmPasswordRules('password')}>
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
+        <PasswordFields label="密码" confirmLabel="确认密码" />
         <Button type="primary" htmlType="submit" block loading={busy}>
           创建管理员并登录
         </Button>

@@ -2,10 +2,11 @@ import { App, Form, Input, Select, Switch } from 'antd';
 import { call } from '../../app/api';
 import type { Role, UserRecord } from '../../app/api-types';
 import { showErrorOnForm } from '../../app/form-errors';
-import { confirmPasswordRules, newPasswordRules, PASSWORD_HINT, usernameRules } from '../../app/password-rule';
+import { usernameRules } from '../../app/password-rule';
 import { useReportError } from '../../app/use-report-error';
 import { optionsOf, useVocabulary } from '../../app/vocabulary-context';
 import { FormModal } from '../../components/FormModal';
+import { PasswordFields } from '../../components/PasswordFields';
 
 const LABELS = { username: '用户名', displayName: '姓名', password: '密码', role: '角色' } as const;
 
@@ -49,12 +50,7 @@ export function CreateUserModal({ open, onClose, onSaved }: ModalProps) {
       <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
         <Select options={optionsOf(v.roles)} placeholder="请选择" />
       </Form.Item>
-      <Form.Item label="初始密码" name="password" rules={newPasswordRules} extra={PASSWORD_HINT}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item label="确认密码" name="confirm" dependencies={['password']} rules={confirmPasswordRules('password')}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <PasswordFields label="初始密码" confirmLabel="确认密码" />
     </FormModal>
   );
 }
@@ -139,12 +135,7 @@ export function ResetPasswordModal({ user, onClose, onSaved }: { user: UserRecor
       width={440}
       data-testid="reset-password-form"
     >
-      <Form.Item label="新密码" name="password" rules={newPasswordRules} extra={PASSWORD_HINT}>
-        <Input.Password autoFocus autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item label="确认新密码" name="confirm" dependencies={['password']} rules={confirmPasswordRules('password')}>
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <PasswordFields label="新密码" confirmLabel="确认新密码" autoFocus />
     </FormModal>
   );
 }

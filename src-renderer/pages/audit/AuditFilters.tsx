@@ -1,10 +1,10 @@
-import { SearchOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, Select } from 'antd';
+import { Form, Input, InputNumber, Select } from 'antd';
 import { useAuth } from '../../app/auth-context';
 import { useChannel } from '../../app/use-channel';
 import { useVocabulary } from '../../app/vocabulary-context';
 import { auditActionLabel } from '../../components/audit-labels';
 import { DateRangeFilter, type DayRange } from '../../components/DateRangeFilter';
+import { FilterForm } from '../../components/FilterForm';
 
 export interface AuditFilterValue {
   from: string;
@@ -28,7 +28,6 @@ interface FilterFields {
 export function AuditFilters({ value, onSearch }: { value: AuditFilterValue; onSearch: (v: AuditFilterValue) => void }) {
   const { can } = useAuth();
   const vocabulary = useVocabulary();
-  const [form] = Form.useForm<FilterFields>();
   const users = useChannel('users.list', can('user:view') ? {} : null);
   const actions = useChannel('audit.actions', {});
 
@@ -40,26 +39,19 @@ export function AuditFilters({ value, onSearch }: { value: AuditFilterValue; onS
       action: f.action ?? '',
       entityId: (f.entityId ?? '').trim(),
     });
-  const reset = () => {
-    const empty: FilterFields = { period: null, actorId: null, action: null, entityId: '' };
-    form.setFieldsValue(empty);
-    apply(empty);
-  };
 
   return (
-    <Form<FilterFields>
-      form={form}
+    <FilterForm<FilterFields>
       name="audit-filter"
-      layout="inline"
-      onFinish={apply}
+      onApply={apply}
       data-testid="audit-filters"
-      style={{ rowGap: 8, marginBottom: 12 }}
       initialValues={{
         period: value.from && value.to ? { from: value.from, to: value.to } : null,
         actorId: value.actorId || null,
         action: value.action || null,
         entityId: value.entityId,
       }}
+      empty={{ period: null, actorId: null, action: null, entityId: '' }}
     >
       <Form.Item label="时间" name="period">
         <DateRangeFilter />
@@ -90,14 +82,6 @@ export function AuditFilters({ value, onSearch }: { value: AuditFilterValue; onS
       <Form.Item label="对象编号" name="entityId">
         <Input allowClear placeholder="如订单号" style={{ width: 210 }} />
       </Form.Item>
-      <Form.Item>
-        <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
-          查询
-        </Button>
-      </Form.Item>
-      <Form.Item>
-        <Button onClick={reset}>重置</Button>
-      </Form.Item>
-    </Form>
+    </FilterForm>
   );
 }

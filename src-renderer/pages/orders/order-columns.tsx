@@ -1,16 +1,17 @@
 import { Typography } from 'antd';
-import type { ColumnsType, SortOrder } from 'antd/es/table/interface';
+import type { ColumnsType } from 'antd/es/table/interface';
 import { Link } from 'react-router-dom';
 import type { Order, Vocabulary } from '../../app/api-types';
 import { Money } from '../../components/Money';
+import { columnSortOrder } from '../../components/paged-table';
 import { OrderStatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../components/time-format';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 /** Columns of the 支付订单 list; sorting is done by the server on the fields it indexes. */
-export function orderColumns(v: Vocabulary, sortBy: string, sortOrder: 'asc' | 'desc'): ColumnsType<Order> {
-  const sorted = (field: string): SortOrder => (sortBy === field ? (sortOrder === 'asc' ? 'ascend' : 'descend') : null);
+export function orderColumns(v: Vocabulary, sort: { sortBy?: string; sortOrder?: string }): ColumnsType<Order> {
+  const sorted = (field: string) => columnSortOrder(sort, field);
   return [
     {
       title: '订单号',

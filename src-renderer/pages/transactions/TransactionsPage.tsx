@@ -1,20 +1,21 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Table, Typography } from 'antd';
-import type { SorterResult, SortOrder } from 'antd/es/table/interface';
 import { Link } from 'react-router-dom';
 import type { Transaction } from '../../app/api-types';
 import { useAuth } from '../../app/auth-context';
+import { filterKey } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
 import { useUrlQuery } from '../../app/use-url-query';
 import { useVocabulary } from '../../app/vocabulary-context';
 import { LoadError } from '../../components/LoadError';
 import { Money } from '../../components/Money';
+import { columnSortOrder, sortedListTableProps } from '../../components/paged-table';
 import { PageTitle } from '../../components/PageTitle';
 import { TransactionStatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../components/time-format';
 import { TransactionFilters } from './TransactionFilters';
 import { TransactionStatsPanel } from './TransactionStatsPanel';
-import { TRANSACTION_QUERY_DEFAULTS, isTransactionSortField, toTransactionListInput } from './transactions-query';
+import { TRANSACTION_FILTERS, TRANSACTION_QUERY_DEFAULTS, TRANSACTION_SORT_FIELDS, toTransactionListInput } from './transactions-query';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
@@ -25,8 +26,7 @@ export function TransactionsPage() {
   const [query, setQuery] = useUrlQuery(TRANSACTION_QUERY_DEFAULTS);
   const input = toTransactionListInput(query, v);
   const list = useChannel('transactions.list', input);
-  const sorted = (field: string): SortOrder => (input.sortBy === field ? (input.sortOrder === 'asc' ? 'ascend' : 'descend') : null);
-  const filterKey = JSON.stringify([query.transactionNo, query.orderNo, query.statuses, query.types, query.methods, query.from, query.to]);
+  const sorted = (field: string) => columnSortOrder(input, field);
 
   return (
     <>
@@ -39,17 +39,14 @@ export function TransactionsPage() {
         }
       />
       {can('stats:view') ? <TransactionStatsPanel /> : null}
-      <TransactionFilters key={filterKey} query={query} onSearch={(patch) => setQuery({ ...patch, page: 1 })} />
+      <TransactionFilters key={filterKey(query, TRANSACTION_FILTERS)} query={query} onSearch={(patch) => setQuery({ ...patch, page: 1 })} />
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
       {list.error?.code === 'FORBIDDEN' ? null : (
         <Table<Transaction>
           data-testid="transaction-table"
           size="small"
           rowKey="transactionNo"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
           scroll={{ x: 1100 }}
-          sortDirections={['ascend', 'descend', 'ascend']}
           locale={{ emptyText: '没有符合条件的交易' }}
           columns={[
             { title: '交易号', dataIndex: 'transactionNo', width: 210, render: (t: string) => <span style={mono}>{t}</span> },
@@ -73,23 +70,7 @@ export function TransactionsPage() {
             { title: '时间', dataIndex: 'createdAt', key: 'createdAt', width: 168, sorter: true, sortOrder: sorted('createdAt'), render: (t: number) => formatTime(t) },
             { title: '渠道交易号', dataIndex: 'gatewayTradeNo', render: (g: string | null) => g ?? <Typography.Text type="secondary">—</Typography.Text> },
           ]}
-          pagination={{
-            current: list.data?.page ?? input.page,
-            pageSize: input.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100],
-            showTotal: (total) => `共 ${total} 条`,
-          }}
-          onChange={(pagination, _filters, sorter, extra) => {
-            const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<Transaction> | undefined;
-            const field = typeof s?.columnKey === 'string' && s.order && isTransactionSortField(s.columnKey) ? s.columnKey : 'createdAt';
-            setQuery({
-              page: extra.action === 'paginate' ? (pagination.current ?? 1) : 1,
-              pageSize: pagination.pageSize ?? 20,
-              ...(extra.action === 'sort' ? { sortBy: field, sortOrder: s?.order === 'ascend' ? 'asc' : 'desc' } : {}),
-            });
-          }}
+          {...sortedListTableProps(list, input, TRANSACTION_SORT_FIELDS, setQuery)}
         />
       )}
     </>

@@ -1,9 +1,9 @@
 import type { ChannelInput } from '../../../src-main/api/contract';
 import type { Vocabulary } from '../../app/api-types';
-import { knownKeys } from '../../app/vocabulary-context';
-import { shanghaiDayRange } from '../../components/time-format';
+import { codesFilter, dayRangeFilter, PAGED_SORTED_DEFAULTS, pagingInput, sortingInput, textFilter, type SortFields } from '../../app/list-query';
 
-export const TRANSACTION_QUERY_DEFAULTS = {
+/** The filters of the transaction list as they sit in the address bar (see useUrlQuery). Dates are Shanghai days. */
+export const TRANSACTION_FILTERS = {
   transactionNo: '',
   orderNo: '',
   statuses: [] as string[],
@@ -11,33 +11,26 @@ export const TRANSACTION_QUERY_DEFAULTS = {
   methods: [] as string[],
   from: '',
   to: '',
-  page: 1,
-  pageSize: 20,
-  sortBy: 'createdAt',
-  sortOrder: 'desc',
 };
+
+export const TRANSACTION_QUERY_DEFAULTS = { ...TRANSACTION_FILTERS, ...PAGED_SORTED_DEFAULTS };
 
 export type TransactionQuery = typeof TRANSACTION_QUERY_DEFAULTS;
 type ListInput = ChannelInput<'transactions.list'>;
 
-export const isTransactionSortField = (s: string): s is 'createdAt' | 'amount' => s === 'createdAt' || s === 'amount';
+export const TRANSACTION_SORT_FIELDS: SortFields<NonNullable<ListInput['sortBy']>> = ['createdAt', 'amount'];
 
 export function toTransactionListInput(q: TransactionQuery, v: Vocabulary): ListInput {
-  const range = q.from && q.to ? shanghaiDayRange(q.from, q.to) : null;
-  const statuses = knownKeys(v.transactionStatuses, q.statuses);
-  const types = knownKeys(v.transactionTypes, q.types);
-  const methods = knownKeys(v.paymentMethods, q.methods);
+  const range = dayRangeFilter(q);
   return {
-    transactionNo: q.transactionNo.trim() || undefined,
-    orderNo: q.orderNo.trim() || undefined,
-    statuses: statuses.length ? statuses : undefined,
-    types: types.length ? types : undefined,
-    methods: methods.length ? methods : undefined,
+    transactionNo: textFilter(q.transactionNo),
+    orderNo: textFilter(q.orderNo),
+    statuses: codesFilter(v.transactionStatuses, q.statuses),
+    types: codesFilter(v.transactionTypes, q.types),
+    methods: codesFilter(v.paymentMethods, q.methods),
     createdFrom: range?.start,
     createdTo: range?.end,
-    page: Math.max(1, Math.trunc(q.page)),
-    pageSize: [20, 50, 100].includes(q.pageSize) ? q.pageSize : 20,
-    sortBy: isTransactionSortField(q.sortBy) ? q.sortBy : 'createdAt',
-    sortOrder: q.sortOrder === 'asc' ? 'asc' : 'desc',
+    ...pagingInput(q),
+    ...sortingInput(q, TRANSACTION_SORT_FIELDS),
   };
 }
