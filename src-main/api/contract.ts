@@ -4,6 +4,7 @@ import { auditChannels } from './audit';
 import type { ChannelSpec } from './channel';
 import type { ChannelName } from './channel-names';
 import { ordersChannels } from './orders';
+import { paymentsChannels } from './payments';
 import type { Result } from './result';
 import { settingsChannels } from './settings';
 import { transactionsChannels } from './transactions';
@@ -16,6 +17,7 @@ export const contract = {
   ...adminChannels,
   ...ordersChannels,
   ...transactionsChannels,
+  ...paymentsChannels,
   ...auditChannels,
   ...settingsChannels,
 };

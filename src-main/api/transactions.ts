@@ -37,4 +37,11 @@ export const transactionsChannels = {
     input: z.strictObject({ from: instant, to: instant }),
     handler: (ctx, i) => ctx.app.transactions.stats(i.from, i.to),
   }),
+
+  /** Daily successful payment amount and count, by Asia/Shanghai business day (支付趋势). */
+  'transactions.trend': channel({
+    access: 'stats:view',
+    input: z.strictObject({ from: instant, to: instant }),
+    handler: (ctx, i) => ctx.app.transactions.trend(i.from, i.to),
+  }),
 };

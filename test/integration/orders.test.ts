@@ -173,6 +173,24 @@ describe.each(STORE_KINDS)('payment orders on %s', (kind) => {
     await expect(app.transactions.stats(5, 5)).rejects.toThrow('统计区间的结束时间必须晚于开始时间');
   });
 
+  it('daily trend: successful payments per Shanghai day, empty days as zero', async () => {
+    // 2026-11-26 10:00 Shanghai; a payment 15 h later falls on the 27th in Shanghai (still the 26th in UTC).
+    const a = await app.orders.create(clerk, { ...deposit, amountFen: 1000 });
+    await app.orders.confirmPayment(clerk, { orderNo: a.orderNo, amountFen: 1000, gatewayTradeNo: 'd1', paidAt: clock.t });
+    clock.advance(15 * HOUR_MS);
+    const b = await app.orders.create(clerk, { ...deposit, amountFen: 2500 });
+    await app.orders.confirmPayment(clerk, { orderNo: b.orderNo, amountFen: 2500, gatewayTradeNo: 'd2', paidAt: clock.t });
+    await app.orders.create(clerk, { ...deposit, amountFen: 9999 }); // pending: not in the trend
+    const from = Date.UTC(2026, 10, 24, 16); // 2026-11-25 00:00 Shanghai
+    const trend = await app.transactions.trend(from, from + 3 * 24 * HOUR_MS);
+    expect(trend).toEqual([
+      { date: '2026-11-25', amountFen: 0, count: 0 },
+      { date: '2026-11-26', amountFen: 1000, count: 1 },
+      { date: '2026-11-27', amountFen: 2500, count: 1 },
+    ]);
+    await expect(app.transactions.trend(0, 400 * 24 * HOUR_MS)).rejects.toThrow('趋势统计区间最长一年');
+  });
+
   it('finds transactions by id, order, status and time', async () => {
     const o = await app.orders.create(clerk, deposit);
     const [t] = (await app.orders.get(o.orderNo)).transactions;

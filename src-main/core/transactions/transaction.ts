@@ -40,3 +40,10 @@ export interface TransactionStats {
   byMethod: { method: PaymentMethod; amountFen: Fen; count: number; share: number }[];
   refundedAmountFen: Fen;
 }
+
+/** One Asia/Shanghai business day of successful payments (支付趋势). Days without payments are present with zeros. */
+export interface DailyTrendPoint {
+  date: string;
+  amountFen: Fen;
+  count: number;
+}

@@ -1,7 +1,7 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { Page, PageRequest } from '../../core/orders/order';
 import type { PaymentMethod } from '../../core/orders/order-types';
-import type { Transaction, TransactionFilter, TransactionSortField, TransactionStats } from '../../core/transactions/transaction';
+import type { DailyTrendPoint, Transaction, TransactionFilter, TransactionSortField, TransactionStats } from '../../core/transactions/transaction';
 import type { TransactionStatus, TransactionType } from '../../core/transactions/transaction-types';
 import { TransactionEntity, type TransactionRow } from '../entities/transaction-entity';
 import { insertRows } from '../bulk-insert';
@@ -117,6 +117,33 @@ export class TransactionRepository {
     if (f.createdFrom !== undefined) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: f.createdFrom });
     if (f.createdTo !== undefined) qb.andWhere('t.created_at < :createdTo', { createdTo: f.createdTo });
     return qb;
+  }
+
+  /**
+   * Successful payments per Asia/Shanghai day in [from, to), grouped by the database. The day number
+   * is (instant + 8 h) div 1 day: integer division is `/` on SQLite integers and `DIV` on MySQL.
+   */
+  async dailyTrend(from: number, to: number): Promise<DailyTrendPoint[]> {
+    const day = this.em.connection.options.type === 'mysql' ? '(t.created_at + 28800000) DIV 86400000' : '(t.created_at + 28800000) / 86400000';
+    const rows = await this.em
+      .createQueryBuilder(TransactionEntity, 't')
+      .select(day, 'day')
+      .addSelect('COUNT(*)', 'n')
+      .addSelect('COALESCE(SUM(t.amount_fen), 0)', 'amount')
+      .where('t.created_at >= :from AND t.created_at < :to', { from, to })
+      .andWhere('t.type = :type', { type: 'payment' })
+      .andWhere('t.status IN (:...statuses)', { statuses: ['success', 'refunding', 'refunded'] })
+      .groupBy('day')
+      .getRawMany<{ day: number | string; n: number | string; amount: number | string }>();
+    const byDay = new Map(rows.map((r) => [Number(r.day), r]));
+    const out: DailyTrendPoint[] = [];
+    const firstDay = Math.floor((from + 28_800_000) / 86_400_000);
+    const lastDay = Math.floor((to - 1 + 28_800_000) / 86_400_000);
+    for (let d = firstDay; d <= lastDay; d++) {
+      const r = byDay.get(d);
+      out.push({ date: new Date(d * 86_400_000).toISOString().slice(0, 10), amountFen: Number(r?.amount ?? 0), count: Number(r?.n ?? 0) });
+    }
+    return out;
   }
 
   /**
