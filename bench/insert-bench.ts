@@ -11,43 +11,24 @@ import { ORDER_COLUMNS, insertOrdersSql, orderParams, seqSource, type OrderParam
 
 /**
  * Bulk insert of 100k orders into an empty `payment_orders` (schema and indexes from the app's
- * migrations) — ours: `tx.orders.insertMany` in one `store.transaction` (TypeORM multi-row INSERTs of
- * 500 rows); raw: better-sqlite3 one prepared single-row INSERT run per row in one transaction, and
- * mysql2 multi-row INSERTs of the same 500 rows in one transaction. Each run gets a fresh database.
+ * migrations) — ours: `tx.orders.insertMany` in one `store.transaction`, which hands the rows to
+ * `insertRows` (src-main/db/bulk-insert.ts): parameterized multi-row INSERTs of 500 rows with `?`
+ * placeholders, sent through the transaction's `EntityManager.query`; raw: better-sqlite3 one
+ * prepared single-row INSERT run per row in one transaction, and mysql2 multi-row INSERTs of the same
+ * 500 rows in one transaction. Each run gets a fresh database.
  */
-
-/**
- * `proposal` is the change suggested for `OrderRepository.insertMany`: the same 500-row multi-row
- * INSERT, but written with positional `?` placeholders and sent through the transaction's
- * `EntityManager.query`, skipping TypeORM's InsertQueryBuilder. Measured so the report can say what
- * the change would buy, not guess it.
- */
-export type InsertSide = 'ours' | 'raw' | 'proposal';
-export const INSERT_SIDES: InsertSide[] = ['ours', 'raw', 'proposal'];
+export type InsertSide = 'ours' | 'raw';
+export const INSERT_SIDES: InsertSide[] = ['ours', 'raw'];
 
 function expectRows(actual: number, expected: number): void {
   if (actual !== expected) throw new Error(`插入后行数 ${actual}，应为 ${expected}`);
 }
 
-export const PROPOSAL_CHUNK = 500;
-
-async function oursInto(store: StoreConfig, orders: NewOrder[], side: 'ours' | 'proposal'): Promise<number> {
+async function oursInto(store: StoreConfig, orders: NewOrder[]): Promise<number> {
   const app = await openApp({ store, auditKey: randomBytes(32), expiryIntervalMs: 0 });
   try {
     const t0 = performance.now();
-    if (side === 'ours') await app.store.transaction((tx) => tx.orders.insertMany(orders));
-    else {
-      const seq = seqSource();
-      const full = insertOrdersSql(PROPOSAL_CHUNK);
-      await app.store.dataSource.transaction(async (em) => {
-        for (let i = 0; i < orders.length; i += PROPOSAL_CHUNK) {
-          const chunk = orders.slice(i, i + PROPOSAL_CHUNK);
-          const params: OrderParam[] = [];
-          for (const o of chunk) params.push(...orderParams(o, seq()));
-          await em.query(chunk.length === PROPOSAL_CHUNK ? full : insertOrdersSql(chunk.length), params);
-        }
-      });
-    }
+    await app.store.transaction((tx) => tx.orders.insertMany(orders));
     const ms = performance.now() - t0;
     const stored = await app.orders.list({}, { page: 1, pageSize: 1, sortBy: 'createdAt', sortOrder: 'desc' });
     expectRows(stored.total, orders.length);
@@ -71,7 +52,7 @@ function removeSqlite(path: string): void {
 export async function sqliteInsert(side: InsertSide, orders: NewOrder[]): Promise<number> {
   const path = freshSqlitePath(`insert-${side}`);
   try {
-    if (side !== 'raw') return await oursInto({ kind: 'sqlite', path }, orders, side);
+    if (side === 'ours') return await oursInto({ kind: 'sqlite', path }, orders);
     await (await openDataSource({ kind: 'sqlite', path })).destroy();
     const db = new Database(path);
     try {
@@ -102,7 +83,7 @@ export async function mysqlInsert(side: InsertSide, orders: NewOrder[], baseUrl:
   const database = `pay_bench_insert_${side}`;
   const url = await createMysqlDatabase(baseUrl, database);
   try {
-    if (side !== 'raw') return await oursInto({ kind: 'mysql', url }, orders, side);
+    if (side === 'ours') return await oursInto({ kind: 'mysql', url }, orders);
     await (await openDataSource({ kind: 'mysql', url })).destroy();
     const conn = await mysql.createConnection(url);
     try {
