@@ -14,9 +14,10 @@
  *    charset=utf-8` and a FLAT JSON object whose values are all JSON STRINGS (no numbers, no
  *    nesting, no null): a string has exactly one spelling, so both sides sign the same bytes.
  *  - HTTP status: 200 for every signed answer, business errors included; 401 for SIGN_ERROR (still
- *    signed, with the institution's current key for the merchant); 400 for MERCHANT_INVALID
- *    (unsigned: the institution has no key for an unknown merchant); 5xx = SYSTEM_ERROR, outcome
- *    unknown. An answer whose signature does not verify must not be trusted at all.
+ *    signed, with the institution's current key for the merchant); 400, UNSIGNED, for
+ *    MERCHANT_INVALID (no key for an unknown merchant) and for INVALID_PARAM when the body is not a
+ *    JSON object of strings or the method is wrong; 5xx = SYSTEM_ERROR, outcome unknown. An answer
+ *    whose signature does not verify must not be trusted at all.
  *
  * 2. TYPES AND UNITS
  *  - amount (`txn_amt`, `refund_amt`, `refunded_amt`, `fee_amt`): integer FEN as a decimal string,
@@ -101,8 +102,9 @@
  *    covers the decoded values (§4). bill_type: ALL | PAY | REFUND. A day's bill exists from 09:00
  *    the next day (BILL_NOT_READY before). Success: 200 `text/csv; charset=utf-8`, the file as body,
  *    and the signed fields in headers X-Bill-Date, X-Bill-Type, X-Content-Sha256 (lowercase hex
- *    SHA-256 of the body), X-Merchant-Id, X-Nonce (echo), X-Resp-Time, X-Sign-Type, X-Sign (field
- *    name = header name without "X-", lowercased, "-" → "_"). Errors come as a JSON answer (§3).
+ *    SHA-256 of the body), X-Merchant-Id, X-Terminal-Id, X-Nonce (echo), X-Resp-Time, X-Sign-Type,
+ *    X-Sign (field name = header name without "X-", lowercased, "-" → "_"). Errors come as a JSON
+ *    answer (§3).
  *
  * 6. ERROR CODES (`code`; the adapter's retryable flag; "unknown" = may have acted, query first)
  *    SIGN_ERROR 401, nothing done, no · INVALID_PARAM nothing done, no · MERCHANT_INVALID 400,
@@ -217,6 +219,10 @@ export const TRANSFER_FAIL_RETRYABLE: Record<TransferFailCode, boolean> = {
   BANK_UNAVAILABLE: true,
 };
 
+export function isTransferFailCode(code: string): code is TransferFailCode {
+  return Object.hasOwn(TRANSFER_FAIL_RETRYABLE, code);
+}
+
 export const TRANSFER_FAIL_TEXT: Record<TransferFailCode, string> = {
   ACCOUNT_INVALID: '收款账号不存在',
   ACCOUNT_NAME_MISMATCH: '收款户名与账号不符',
@@ -287,7 +293,7 @@ export const BILL_HEADER = [
   'record_type', 'order_no', 'trade_no', 'refund_no', 'refund_trade_no', 'pay_type',
   'txn_amt', 'refund_amt', 'fee_amt', 'create_time', 'finish_time', 'subject',
 ] as const;
-export const BILL_SIGNED_HEADERS = ['bill_date', 'bill_type', 'content_sha256', 'merchant_id', 'nonce', 'resp_time', 'sign_type', 'sign'] as const;
+export const BILL_SIGNED_HEADERS = ['bill_date', 'bill_type', 'content_sha256', 'merchant_id', 'terminal_id', 'nonce', 'resp_time', 'sign_type', 'sign'] as const;
 
 /** §10, as data: the unit test signs `request` and must get `sign` and `signingString` exactly. */
 export const WORKED_EXAMPLE = {
