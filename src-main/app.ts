@@ -1,4 +1,5 @@
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import type { RandomInt } from './core/ids';
 import { systemClock, type Clock } from './core/time';
@@ -6,6 +7,8 @@ import { openDataSource, type StoreConfig } from './db/data-source';
 import { Store } from './db/store';
 import { makeAuditHasher } from './security/audit-chain';
 import { LoginThrottle } from './security/login-throttle';
+import type { SecretVault } from './security/vault';
+import { ChannelConfigService } from './services/admin/channel-config-service';
 import { UserService } from './services/admin/user-service';
 import { AuditService } from './services/audit/audit-service';
 import { NumberAllocator } from './services/number-allocator';
@@ -27,7 +30,14 @@ export interface AppOptions {
   /** The payment platforms (or their simulators); none configured means orders cannot be paid yet. */
   gateways?: GatewayRegistry;
   /** Public base URL of the callback endpoints (`…/api/payment/callback/<platform>`). */
-  callbackBaseUrl?: string;
+  callbackBaseUrl?: string | (() => string);
+  /**
+   * Seals merchant keys and API keys at rest: safeStorage in the desktop app, a passphrase vault in
+   * the web host, the server and tests. None means channel secrets cannot be saved (never in plain text).
+   */
+  vault?: SecretVault;
+  /** Names this process in work leases; unique per running instance. */
+  workerId?: string;
 }
 
 /** The composition root: one object graph, the same for the Electron host, the web host and tests. */
@@ -41,6 +51,7 @@ export interface App {
   users: UserService;
   audit: AuditService;
   settings: SettingsService;
+  channelConfigs: ChannelConfigService;
   scheduler: ExpiryScheduler;
   loginThrottle: LoginThrottle;
   close(): Promise<void>;
@@ -53,7 +64,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const settings = new SettingsService(store, clock);
   const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
   const metrics = new PaymentMetrics();
-  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, opts.callbackBaseUrl ?? 'http://127.0.0.1:8080');
+  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
@@ -66,6 +77,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     users: new UserService(store, clock),
     audit: new AuditService(store, hasher),
     settings,
+    channelConfigs: new ChannelConfigService(store, clock, opts.vault),
     scheduler,
     loginThrottle: new LoginThrottle(clock),
     async close() {
@@ -73,6 +85,12 @@ export async function openApp(opts: AppOptions): Promise<App> {
       await store.close();
     },
   };
+}
+
+function callbackUrlOf(base: AppOptions['callbackBaseUrl']): () => string {
+  if (typeof base === 'function') return base;
+  const fixed = base ?? 'http://127.0.0.1:8080';
+  return () => fixed;
 }
 
 /** Where the embedded database lives when nothing else is configured. */

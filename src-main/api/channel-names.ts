@@ -31,6 +31,11 @@ export const CHANNEL_NAMES = [
   'audit.verify',
   'settings.getOrderRules',
   'settings.updateOrderRules',
+  'channels.get',
+  'channels.update',
+  'channels.addKey',
+  'channels.retireKey',
+  'channels.removeKey',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { adminChannels } from './admin';
 import { auditChannels } from './audit';
 import type { ChannelSpec } from './channel';
+import { channelsChannels } from './channels';
 import type { ChannelName } from './channel-names';
 import { ordersChannels } from './orders';
 import { paymentsChannels } from './payments';
@@ -20,6 +21,7 @@ export const contract = {
   ...paymentsChannels,
   ...auditChannels,
   ...settingsChannels,
+  ...channelsChannels,
 };
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditEntity, AuditHeadEntity } from './entities/audit-entity';
+import { ChannelConfigEntity } from './entities/channel-config-entity';
 import { OrderEntity } from './entities/order-entity';
 import { InboxEntity, PaymentExceptionEntity, PaymentRequestEntity } from './entities/payment-entities';
 import { SettingEntity } from './entities/setting-entity';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   PaymentRequestEntity,
   InboxEntity,
   PaymentExceptionEntity,
+  ChannelConfigEntity,
 ];
 
 export function makeDataSource(config: StoreConfig): DataSource {

@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../core/time';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
+import { ChannelConfigRepository } from './repositories/channel-config-repository';
 import { InboxRepository } from './repositories/inbox-repository';
-import { OrderRepository } from './repositories/order-repository';
+import { OrderClaims, OrderRepository } from './repositories/order-repository';
 import { PaymentRepository } from './repositories/payment-repository';
 import { SettingRepository } from './repositories/setting-repository';
 import { TransactionRepository } from './repositories/transaction-repository';
@@ -11,12 +12,14 @@ import { UserRepository } from './repositories/user-repository';
 /** The repositories of one unit of work. Everything written through one `Tx` commits or rolls back together. */
 export interface Tx {
   orders: OrderRepository;
+  claims: OrderClaims;
   transactions: TransactionRepository;
   users: UserRepository;
   settings: SettingRepository;
   audit: AuditRepository;
   payments: PaymentRepository;
   inbox: InboxRepository;
+  channelConfigs: ChannelConfigRepository;
 }
 
 /**
@@ -63,12 +66,14 @@ export class Store {
     const lock = this.kind === 'mysql';
     return {
       orders: new OrderRepository(em, next, lock),
+      claims: new OrderClaims(em, lock),
       transactions: new TransactionRepository(em, next),
       users: new UserRepository(em, next),
       settings: new SettingRepository(em, next),
       audit: new AuditRepository(em, this.hasher, lock, next),
       payments: new PaymentRepository(em, next),
       inbox: new InboxRepository(em, next, lock),
+      channelConfigs: new ChannelConfigRepository(em, next),
     };
   }
 

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app as electronApp, BrowserWindow, ipcMain, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app as electronApp, BrowserWindow, ipcMain, safeStorage, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { defaultDataDir, openApp, storeConfigFromEnv, type App } from '../app';
 import { CHANNEL_NAMES } from '../api/channel-names';
 import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
 import { loadAuditKey } from '../security/audit-chain';
 import { SessionStore } from '../security/sessions';
+import { SafeStorageVault } from '../security/vault-electron';
 
 /**
  * The desktop host. The renderer is sandboxed with context isolation and no Node; it reaches the
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   const app = await openApp({
     store: store.kind === 'sqlite' ? { ...store, nativeBinding: electronSqliteBinding() } : store,
     auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
+    // Merchant keys sealed by the OS keychain; usable only after `ready`, which we awaited above.
+    vault: new SafeStorageVault(safeStorage),
   });
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) =>

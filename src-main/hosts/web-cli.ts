@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { defaultDataDir, openApp, storeConfigFromEnv } from '../app';
 import { loadAuditKey } from '../security/audit-chain';
+import { passphraseVaultFromEnv } from '../security/vault';
 import { startWebHost } from './web';
 
 /**
@@ -11,6 +12,8 @@ const dataDir = defaultDataDir();
 const app = await openApp({
   store: storeConfigFromEnv(dataDir),
   auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
+  // No Electron here, so no OS keychain: channel secrets are sealed under PAY_VAULT_PASSPHRASE, or not saved at all.
+  vault: passphraseVaultFromEnv(process.env.PAY_VAULT_PASSPHRASE, join(dataDir, 'vault.salt')),
 });
 const host = await startWebHost({
   app,

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'user:manage',
   'settings:view',
   'settings:manage',
+  'channel:configure',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,6 +34,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'user:manage': '管理用户与角色',
   'settings:view': '查看系统设置',
   'settings:manage': '修改系统设置',
+  'channel:configure': '配置支付渠道（商户号与密钥）',
 };
 
 /** Channels that need no permission: `public` before login, `session` for any logged-in user. */

@@ -21,6 +21,9 @@ export interface OrderRow {
   cancelled_at: number | null;
   cancel_reason: string | null;
   gateway_trade_no: string | null;
+  lease_owner?: string | null;
+  lease_until?: number | null;
+  last_synced_at?: number | null;
   version: number;
   updated_seq: number;
 }
@@ -47,6 +50,9 @@ export const OrderEntity = new EntitySchema<OrderRow>({
     cancelled_at: instantColumn({ nullable: true }),
     cancel_reason: { type: 'varchar', length: 16, nullable: true },
     gateway_trade_no: { type: 'varchar', length: 64, nullable: true },
+    lease_owner: { type: 'varchar', length: 64, nullable: true },
+    lease_until: instantColumn({ nullable: true }),
+    last_synced_at: instantColumn({ nullable: true }),
     ...rowVersionColumns,
   },
 });

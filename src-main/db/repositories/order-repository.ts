@@ -165,3 +165,47 @@ export class OrderRepository {
     return rows.map(orderFromRow);
   }
 }
+
+/** Scheduled work on orders, claimed with leases so several server instances never overlap. */
+export type OrderWork = 'close_overdue' | 'sync_unpaid';
+
+export class OrderClaims {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly skipLocked: boolean,
+  ) {}
+
+  /**
+   * Claims up to `limit` orders for `work` and leases them to `owner` until `now + leaseMs`. Must run
+   * inside a transaction: on MySQL the candidate rows are locked FOR UPDATE SKIP LOCKED, so a second
+   * instance claiming at the same moment skips them instead of waiting; on SQLite the single writer
+   * serializes claims anyway.
+   */
+  async claim(work: OrderWork, owner: string, now: number, leaseMs: number, limit: number, minAgeMs = 60_000): Promise<string[]> {
+    const where =
+      work === 'close_overdue'
+        ? `status = 'pending' AND expire_at <= ?`
+        : `status = 'pending' AND expire_at > ? AND created_at <= ? AND (last_synced_at IS NULL OR last_synced_at <= ?)
+           AND EXISTS (SELECT 1 FROM payment_requests r WHERE r.order_no = payment_orders.order_no)`;
+    const params: unknown[] = work === 'close_overdue' ? [now] : [now, now - minAgeMs, now - minAgeMs];
+    const rows = (await this.em.query(
+      `SELECT id, order_no FROM payment_orders WHERE ${where} AND (lease_until IS NULL OR lease_until < ?)
+       ORDER BY ${work === 'close_overdue' ? 'expire_at' : 'created_at'} LIMIT ${Math.trunc(limit)}${this.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+      [...params, now],
+    )) as { id: number; order_no: string }[];
+    if (!rows.length) return [];
+    const ids = rows.map((r) => Number(r.id));
+    await this.em.query(`UPDATE payment_orders SET lease_owner = ?, lease_until = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [owner, now + leaseMs, ...ids]);
+    return rows.map((r) => r.order_no);
+  }
+
+  async markSynced(orderNo: string, at: number): Promise<void> {
+    await this.em.query(`UPDATE payment_orders SET last_synced_at = ? WHERE order_no = ?`, [at, orderNo]);
+  }
+
+  /** Gives back one order (work done) or all of an owner's (a clean stop), so others may take them at once. */
+  async release(owner: string, orderNo?: string): Promise<void> {
+    if (orderNo) await this.em.query(`UPDATE payment_orders SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND order_no = ?`, [owner, orderNo]);
+    else await this.em.query(`UPDATE payment_orders SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?`, [owner]);
+  }
+}

@@ -266,7 +266,13 @@ export class AlipayPlatform implements SimPlatform {
     const notifyId = `${shanghaiDate(now).replace(/-/g, '')}00222${String(now % 1e9).padStart(9, '0')}${randomBytes(6).toString('hex')}`;
     const params = notificationParams({ trade, refund, notifyId, appId: this.opts.appId, pid: this.opts.pid, bumpFen: bump, cumulativeRefundFen: trade.refundedFen });
     const url = trade.notifyUrl;
-    const build = () => signedNotification(url, params, this.ctx.clock.now(), forged ? this.stranger() : this.alipayKey);
+    // A forged first delivery (someone else's key); Alipay's own retries are genuine.
+    let forgeNext = forged;
+    const build = () => {
+      const key = forgeNext ? this.stranger() : this.alipayKey;
+      forgeNext = false;
+      return signedNotification(url, params, this.ctx.clock.now(), key);
+    };
     const job = { platform: 'alipay', key: notifyId, build, isAck: isAlipayAck, schedule: ALIPAY_RETRY_SCHEDULE_MS, initialDelayMs: delay?.ms };
     this.ctx.notifier.send(job);
     if (duplicate) this.ctx.notifier.send(job);

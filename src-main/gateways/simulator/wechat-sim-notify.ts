@@ -56,13 +56,13 @@ export function sendNotice(core: WechatSimCore, n: SimNotice): void {
     });
     return body;
   };
+  // A forged first delivery (someone else's signature); WeChat's own retries are genuine.
+  let forged = badSignature !== undefined;
   const build = (): OutgoingNotification => {
     const text = envelope();
-    return {
-      url: n.url,
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/4.0', ...core.signatureHeaders(text, badSignature !== undefined) },
-      body: text,
-    };
+    const headers = { 'Content-Type': 'application/json', 'User-Agent': 'Mozilla/4.0', ...core.signatureHeaders(text, forged) };
+    forged = false;
+    return { url: n.url, headers, body: text };
   };
   const job = {
     platform: 'wechat',

@@ -31,6 +31,8 @@ export type ApplyOutcome = 'applied' | 'duplicate' | 'exception' | 'ignored' | '
 
 /** WeChat refuses to close a trade in its first five minutes (its close API documentation). */
 const MIN_AGE_BEFORE_CLOSE_MS = 5 * MINUTE_MS;
+/** How long a claimed order stays with one instance if it dies mid-work. */
+const LEASE_MS = MINUTE_MS;
 
 /**
  * Payments in (design document 2.1, 2.2, 5.2): asking a platform for a payment, taking its
@@ -46,7 +48,10 @@ export class PaymentService {
     private readonly gateways: GatewayRegistry,
     private readonly clock: Clock,
     private readonly metrics: PaymentMetrics,
-    private readonly callbackBaseUrl: string,
+    /** Where the platforms call us back; a function because a test server's port is known only once it listens. */
+    private readonly callbackBaseUrl: () => string,
+    /** Identifies this instance in work leases (host, process, random). */
+    private readonly workerId: string,
   ) {}
 
   /** Asks the order's platform for a payment in `scene`. Asking again returns the same credentials. */
@@ -73,7 +78,7 @@ export class PaymentService {
         description: order.description || ORDER_TYPE_LABELS[order.type],
         expireAt: order.expireAt,
         scene: input.scene,
-        notifyUrl: `${this.callbackBaseUrl}/api/payment/callback/${platform}`,
+        notifyUrl: `${this.callbackBaseUrl()}/api/payment/callback/${platform}`,
         returnUrl: input.returnUrl,
         payerOpenId: input.payerOpenId,
         bankCardToken: input.bankCardToken,
@@ -179,37 +184,68 @@ export class PaymentService {
   /**
    * Closes pending orders past their limit: first at the platform (so the payer can no longer pay),
    * then locally. A trade the platform reports as paid is applied instead of cancelled. Orders never
-   * sent to a platform are simply cancelled.
+   * sent to a platform are simply cancelled. Orders are claimed with leases (OrderClaims), so
+   * several server instances on one database never work on the same order.
    */
-  async closeOverdue(limit = 100): Promise<{ cancelled: string[]; paid: string[] }> {
+  async closeOverdue(limit = 100): Promise<{ cancelled: string[]; paid: string[]; claimed: string[] }> {
     const now = this.clock.now();
-    const overdue = await this.store.read((r) => r.orders.findExpiredPending(now, limit));
+    const claimed = await this.store.transaction((tx) => tx.claims.claim('close_overdue', this.workerId, now, LEASE_MS, limit));
     const cancelled: string[] = [];
     const paid: string[] = [];
-    for (const o of overdue) {
+    for (const orderNo of claimed) {
       try {
-        const requested = await this.store.read((r) => r.payments.hasRequest(o.orderNo));
-        if (requested) {
+        const o = await this.store.read((r) => r.orders.findByNo(orderNo));
+        if (!o || o.status !== 'pending') continue;
+        if (await this.store.read((r) => r.payments.hasRequest(orderNo))) {
           if (now - o.createdAt < MIN_AGE_BEFORE_CLOSE_MS) continue;
-          const closed = await this.gateways.get(o.method).closePayment(o.orderNo);
+          const closed = await this.gateways.get(o.method).closePayment(orderNo);
           if (!closed.closed) {
             await this.store.transaction((tx) => this.applyTradeStatus(tx, o.method, closed.alreadyPaid, '关单时发现已支付'));
-            paid.push(o.orderNo);
+            paid.push(orderNo);
             continue;
           }
         }
         await this.store.transaction(async (tx) => {
-          const current = await tx.orders.findByNo(o.orderNo, { forUpdate: true });
+          const current = await tx.orders.findByNo(orderNo, { forUpdate: true });
           if (!current || current.status !== 'pending') return;
-          await this.orders.cancelInTx(tx, SYSTEM_ACTOR, o.orderNo, 'expired', current.version);
-          cancelled.push(o.orderNo);
+          await this.orders.cancelInTx(tx, SYSTEM_ACTOR, orderNo, 'expired', current.version);
+          cancelled.push(orderNo);
         });
       } catch (e) {
-        // One order's trouble (platform down, a concurrent payment) must not stop the others; next run retries.
+        // One order's trouble (platform down, a concurrent payment) must not stop the others; its lease runs out and a later run retries.
         if (!(e instanceof ConcurrentUpdateError || e instanceof GatewayOutcomeUnknown || e instanceof GatewayRejected || e instanceof DomainError)) throw e;
+        continue;
       }
+      await this.store.transaction((tx) => tx.claims.release(this.workerId, orderNo));
     }
-    return { cancelled, paid };
+    return { cancelled, paid, claimed };
+  }
+
+  /**
+   * Active query (design document 5.2.3): unpaid orders sent to a platform more than a minute ago
+   * whose notification has not come are asked about, each at most once a minute across instances.
+   */
+  async syncUnpaid(limit = 50): Promise<string[]> {
+    const now = this.clock.now();
+    const claimed = await this.store.transaction((tx) => tx.claims.claim('sync_unpaid', this.workerId, now, LEASE_MS, limit));
+    const paid: string[] = [];
+    for (const orderNo of claimed) {
+      try {
+        if ((await this.sync(orderNo))?.state === 'paid') paid.push(orderNo);
+      } catch (e) {
+        if (!(e instanceof GatewayOutcomeUnknown || e instanceof GatewayRejected || e instanceof DomainError)) throw e;
+      }
+      await this.store.transaction(async (tx) => {
+        await tx.claims.markSynced(orderNo, this.clock.now());
+        await tx.claims.release(this.workerId, orderNo);
+      });
+    }
+    return paid;
+  }
+
+  /** A clean stop gives back every order this instance still holds. */
+  releaseAll(): Promise<void> {
+    return this.store.transaction((tx) => tx.claims.release(this.workerId));
   }
 
   hasGateway(platform: Platform): boolean {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { App } from '../../../src-main/app';
+import type { App, AppOptions } from '../../../src-main/app';
 import { startWebHost, type WebHost } from '../../../src-main/hosts/web';
 import { testApp, type StoreKind } from '../../support/stores';
 
@@ -11,7 +11,8 @@ import { testApp, type StoreKind } from '../../support/stores';
  * Asia/Shanghai times.
  */
 export const CHROMIUM = process.env.PAY_CHROMIUM ?? '/usr/bin/chromium';
-export const RENDERER_DIR = join(import.meta.dirname, '../../../out/renderer');
+/** `PAY_RENDERER_DIR` points at another build of the renderer (e.g. one made beside a build in progress). */
+export const RENDERER_DIR = process.env.PAY_RENDERER_DIR ?? join(import.meta.dirname, '../../../out/renderer');
 export const SHOTS_DIR = join(import.meta.dirname, '../../../test-results/screenshots');
 
 export interface E2E {
@@ -26,10 +27,10 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(kind: StoreKind = 'sqlite'): Promise<E2E> {
+export async function startE2E(kind: StoreKind = 'sqlite', opts: Partial<AppOptions> = {}): Promise<E2E> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run `npx electron-vite build` (npm test does it)');
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk`);
-  const { app, close } = await testApp(kind, { expiryIntervalMs: 0 });
+  const { app, close } = await testApp(kind, { expiryIntervalMs: 0, ...opts });
   const host = await startWebHost({ app, staticDir: RENDERER_DIR, log: (e) => console.error('[web host]', e) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
