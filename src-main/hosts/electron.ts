@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app as electronApp, BrowserWindow, ipcMain, safeStorage, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
-import { defaultDataDir, openApp, storeConfigFromEnv, type App } from '../app';
+import { defaultDataDir, storeConfigFromEnv, type App } from '../app';
 import { CHANNEL_NAMES } from '../api/channel-names';
 import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
 import { loadAuditKey } from '../security/audit-chain';
 import { SessionStore } from '../security/sessions';
+import { startStandalone } from './standalone';
 import { SafeStorageVault } from '../security/vault-electron';
 
 /**
@@ -82,12 +83,14 @@ async function main(): Promise<void> {
   // The same folder as `npm run seed:demo` and `npm run preview` use, so they all see one database.
   const dataDir = defaultDataDir();
   const store = storeConfigFromEnv(dataDir);
-  const app = await openApp({
+  // Standalone mode: the simulated platforms and the in-process callback receiver on loopback.
+  const standalone = await startStandalone({
     store: store.kind === 'sqlite' ? { ...store, nativeBinding: electronSqliteBinding() } : store,
     auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
     // Merchant keys sealed by the OS keychain; usable only after `ready`, which we awaited above.
     vault: new SafeStorageVault(safeStorage),
   });
+  const { app } = standalone;
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   electronSession.defaultSession.webRequest.onHeadersReceived((details, callback) =>
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   createWindow();
   if (electronApp.isPackaged) void electronUpdater.autoUpdater.checkForUpdatesAndNotify().catch(() => undefined);
   electronApp.on('window-all-closed', () => {
-    void app.close().finally(() => electronApp.quit());
+    void standalone.stop().finally(() => electronApp.quit());
   });
 }
 

@@ -4,6 +4,7 @@ import { defaultDataDir, openApp, storeConfigFromEnv } from '../app';
 import { startSandbox } from '../gateways/sandbox';
 import { loadAuditKey } from '../security/audit-chain';
 import { parseApiClients } from '../security/api-client-auth';
+import { passphraseVaultFromEnv } from '../security/vault';
 import { PaymentScheduler } from '../services/scheduler/payment-scheduler';
 import { startPaymentServer } from './server';
 
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     store: storeConfigFromEnv(dataDir),
     auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
     gateways: sandbox.registry,
+    vault: passphraseVaultFromEnv(process.env.PAY_VAULT_PASSPHRASE, join(dataDir, 'vault.salt')),
     callbackBaseUrl: () => base,
     // The server's PaymentScheduler does this work (closing at the platform first).
     expiryIntervalMs: 0,
