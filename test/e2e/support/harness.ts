@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { App, AppOptions } from '../../../src-main/app';
 import { startWebHost, type WebHost } from '../../../src-main/hosts/web';
-import { testApp, type StoreKind } from '../../support/stores';
+import { startStandalone, type Standalone } from '../../../src-main/hosts/standalone';
+import { freshStore, TEST_AUDIT_KEY, type StoreKind } from '../../support/stores';
 
 /**
  * The real renderer (electron-vite's build) against the real main-process code through the web
@@ -17,6 +18,7 @@ export const SHOTS_DIR = join(import.meta.dirname, '../../../test-results/screen
 
 export interface E2E {
   app: App;
+  sandbox: Standalone['sandbox'];
   host: WebHost;
   browser: Browser;
   context: BrowserContext;
@@ -27,10 +29,17 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(kind: StoreKind = 'sqlite', opts: Partial<AppOptions> = {}): Promise<E2E> {
+export async function startE2E(kind: StoreKind = 'sqlite', opts: Partial<Omit<AppOptions, 'gateways' | 'callbackBaseUrl'>> = {}): Promise<E2E> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run `npx electron-vite build` (npm test does it)');
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk`);
-  const { app, close } = await testApp(kind, { expiryIntervalMs: 0, ...opts });
+  // Standalone mode, as in `npm start`: the simulated platforms pay into this app through its callbacks.
+  const store = await freshStore(kind);
+  const standalone = await startStandalone({ store: store.config, auditKey: TEST_AUDIT_KEY, expiryIntervalMs: 0, ...opts });
+  const { app } = standalone;
+  const close = async () => {
+    await standalone.stop();
+    await store.drop();
+  };
   const host = await startWebHost({ app, staticDir: RENDERER_DIR, log: (e) => console.error('[web host]', e) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -47,6 +56,7 @@ export async function startE2E(kind: StoreKind = 'sqlite', opts: Partial<AppOpti
   mkdirSync(SHOTS_DIR, { recursive: true });
   return {
     app,
+    sandbox: standalone.sandbox,
     host,
     browser,
     context: first.context,
