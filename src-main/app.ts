@@ -15,7 +15,7 @@ import { NumberAllocator } from './services/number-allocator';
 import { OrderService } from './services/orders/order-service';
 import { GatewayRegistry } from './services/payments/gateway-registry';
 import { PaymentMetrics } from './services/payments/payment-metrics';
-import { PaymentService } from './services/payments/payment-service';
+import { PaymentService, type SandboxPayLink } from './services/payments/payment-service';
 import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
 import { SettingsService } from './services/settings/settings-service';
 import { TransactionService } from './services/transactions/transaction-service';
@@ -36,6 +36,8 @@ export interface AppOptions {
    * the web host, the server and tests. None means channel secrets cannot be saved (never in plain text).
    */
   vault?: SecretVault;
+  /** Sandbox mode: links to the simulator's pay page, shown on the 收款台. */
+  sandboxPayLink?: SandboxPayLink;
   /** Names this process in work leases; unique per running instance. */
   workerId?: string;
 }
@@ -64,7 +66,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const settings = new SettingsService(store, clock);
   const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
   const metrics = new PaymentMetrics();
-  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`);
+  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, opts.sandboxPayLink);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {

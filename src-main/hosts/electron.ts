@@ -43,7 +43,8 @@ function createWindow(): BrowserWindow {
     if (!isOurPage(url)) e.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Payment pages open in the system browser: the platforms' (https) and, in sandbox mode, the simulator's on loopback.
+    if (url.startsWith('https://') || url.startsWith('http://127.0.0.1:')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   if (RENDERER_DEV_URL) void win.loadURL(RENDERER_DEV_URL);

@@ -34,7 +34,7 @@ export function AppShell() {
   }, [navPages, collapsed]);
 
   const selected = navPages.find((r) => location.pathname === r.path || location.pathname.startsWith(`${r.path}/`))?.path;
-  const home = navPages[0]?.path;
+  const home = (navPages.find((r) => r.home) ?? navPages[0])?.path;
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: '修改密码' },

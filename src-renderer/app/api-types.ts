@@ -21,3 +21,7 @@ export type RoleRecord = ChannelOutput<'roles.list'>[number];
 export type TransactionStats = ChannelOutput<'transactions.stats'>;
 export type ChainVerdict = ChannelOutput<'audit.verify'>;
 export type OrderRules = ChannelOutput<'settings.getOrderRules'>;
+export type ChannelsOverview = ChannelOutput<'channels.get'>;
+export type ChannelConfig = ChannelsOverview['channels'][number];
+export type ChannelPlatform = ChannelConfig['platform'];
+export type ChannelKey = ChannelConfig['keys'][number];

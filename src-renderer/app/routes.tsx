@@ -1,9 +1,15 @@
 import { AuditOutlined, FileTextOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
+import { DashboardOutlined, ExceptionOutlined, QrcodeOutlined } from '@ant-design/icons';
+import { ApiOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import { UsersPage } from '../pages/admin/UsersPage';
 import { AuditPage } from '../pages/audit/AuditPage';
+import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { OrderDetailPage } from '../pages/orders/OrderDetailPage';
 import { OrdersPage } from '../pages/orders/OrdersPage';
+import { CashierPage } from '../pages/payments/CashierPage';
+import { ExceptionsPage } from '../pages/payments/ExceptionsPage';
+import { ChannelsPage } from '../pages/settings/ChannelsPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { TransactionsPage } from '../pages/transactions/TransactionsPage';
 import type { Permission } from './api-types';
@@ -15,6 +21,11 @@ export interface PageRoute {
   permission: Permission;
   /** Set for pages that appear in the side navigation. */
   nav?: { label: string; icon: ReactNode; group: string };
+  /**
+   * Where the day's work starts after logging in (the order list), when the user may open it;
+   * otherwise the first page of the navigation. The dashboard heads the navigation but is not the work.
+   */
+  home?: boolean;
 }
 
 /**
@@ -23,10 +34,15 @@ export interface PageRoute {
  * accountant more time than a missing one.
  */
 export const PAGE_ROUTES: PageRoute[] = [
-  { path: '/orders', element: <OrdersPage />, permission: 'order:view', nav: { label: '支付订单', icon: <FileTextOutlined />, group: '支付管理' } },
+  { path: '/dashboard', element: <DashboardPage />, permission: 'stats:view', nav: { label: '数据统计', icon: <DashboardOutlined />, group: '支付管理' } },
+  { path: '/orders', element: <OrdersPage />, permission: 'order:view', nav: { label: '支付订单', icon: <FileTextOutlined />, group: '支付管理' }, home: true },
   { path: '/orders/:orderNo', element: <OrderDetailPage />, permission: 'order:view' },
   { path: '/transactions', element: <TransactionsPage />, permission: 'transaction:view', nav: { label: '交易记录', icon: <SwapOutlined />, group: '支付管理' } },
+  { path: '/cashier', element: <CashierPage />, permission: 'payment:collect', nav: { label: '收款台', icon: <QrcodeOutlined />, group: '支付管理' } },
+  { path: '/cashier/:orderNo', element: <CashierPage />, permission: 'payment:collect' },
+  { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '支付管理' } },
   { path: '/audit', element: <AuditPage />, permission: 'audit:view', nav: { label: '审计日志', icon: <AuditOutlined />, group: '系统管理' } },
   { path: '/users', element: <UsersPage />, permission: 'user:view', nav: { label: '用户与角色', icon: <TeamOutlined />, group: '系统管理' } },
   { path: '/settings', element: <SettingsPage />, permission: 'settings:view', nav: { label: '系统设置', icon: <SettingOutlined />, group: '系统管理' } },
+  { path: '/channels', element: <ChannelsPage />, permission: 'channel:configure', nav: { label: '支付渠道配置', icon: <ApiOutlined />, group: '系统管理' } },
 ];

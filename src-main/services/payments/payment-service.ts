@@ -25,7 +25,12 @@ export interface StartedPayment {
   scene: PayScene;
   expireAt: number;
   result: CreatePaymentResult;
+  /** Sandbox only: a link a desk browser can open to "pay" on the simulator (a weixin:// QR cannot be opened there). */
+  sandboxPayLink?: string;
 }
+
+/** Sandbox mode's link to the simulator's pay page for a started payment. */
+export type SandboxPayLink = (platform: Platform, orderNo: string, result: CreatePaymentResult) => string | null;
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'exception' | 'ignored' | 'deferred';
 
@@ -52,7 +57,13 @@ export class PaymentService {
     private readonly callbackBaseUrl: () => string,
     /** Identifies this instance in work leases (host, process, random). */
     private readonly workerId: string,
+    private readonly sandboxPayLink?: SandboxPayLink,
   ) {}
+
+  private withSandboxLink(p: StartedPayment, platform: Platform): StartedPayment {
+    const link = this.sandboxPayLink?.(platform, p.orderNo, p.result);
+    return link ? { ...p, sandboxPayLink: link } : p;
+  }
 
   /** Asks the order's platform for a payment in `scene`. Asking again returns the same credentials. */
   async start(actor: Actor, input: StartPaymentInput): Promise<StartedPayment> {
@@ -68,7 +79,7 @@ export class PaymentService {
     if (input.scene === 'bank_quick' && !input.bankCardToken) throw new DomainError('CARD_REQUIRED', '快捷支付需要已绑定的银行卡');
 
     const existing = await this.store.read((r) => r.payments.findRequest(order.orderNo, input.scene));
-    if (existing) return { orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result: existing.result as CreatePaymentResult };
+    if (existing) return this.withSandboxLink({ orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result: existing.result as CreatePaymentResult }, platform);
 
     let result: CreatePaymentResult;
     try {
@@ -98,7 +109,7 @@ export class PaymentService {
         now,
       );
     });
-    return { orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result };
+    return this.withSandboxLink({ orderNo: order.orderNo, scene: input.scene, expireAt: order.expireAt, result }, platform);
   }
 
   /**
@@ -175,7 +186,16 @@ export class PaymentService {
     const order = await this.store.read((r) => r.orders.findByNo(orderNo));
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${orderNo} 不存在`);
     if (!(await this.store.read((r) => r.payments.hasRequest(orderNo)))) return null;
-    const status = await this.gateways.get(order.method).queryPayment(orderNo);
+    let status: TradeStatus;
+    try {
+      status = await this.gateways.get(order.method).queryPayment(orderNo);
+    } catch (e) {
+      // Alipay page/wap trades exist only once the payer opens the cashier: "no such trade" means not paid yet.
+      if (e instanceof GatewayRejected && /NOT_EXIST|NOT_FOUND/.test(e.code)) return { orderNo, state: 'pending' };
+      if (e instanceof GatewayOutcomeUnknown) throw new DomainError('GATEWAY_UNAVAILABLE', '支付平台暂时无响应，请稍后再查');
+      if (e instanceof GatewayRejected) throw new DomainError('GATEWAY_REJECTED', `支付平台拒绝了查询：${e.message}（${e.code}）`);
+      throw e;
+    }
     this.metrics.queried(order.method, status.state);
     if (status.state === 'paid') await this.store.transaction((tx) => this.applyTradeStatus(tx, order.method, status, '主动查询'));
     return status;

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, QrcodeOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Descriptions, Flex, Skeleton, Typography, type DescriptionsProps } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { OrderDetail, Vocabulary } from '../../app/api-types';
@@ -40,7 +40,7 @@ function orderItems({ order: o, history }: OrderDetail, v: Vocabulary): Descript
   ];
 }
 
-/** 订单详情: every field, the order's transactions and its audit history; cancel while pending. */
+/** 订单详情: every field, the order's transactions and its audit history; cancel or collect (收款台) while pending. */
 export function OrderDetailPage() {
   const { orderNo = '' } = useParams();
   const v = useVocabulary();
@@ -67,6 +67,11 @@ export function OrderDetailPage() {
               刷新
             </Button>
             {data && data.order.status === 'pending' && can('order:cancel') ? <CancelOrderButton order={data.order} onCancelled={detail.reload} /> : null}
+            {data && data.order.status === 'pending' && can('payment:collect') ? (
+              <Button type="primary" icon={<QrcodeOutlined />} onClick={() => navigate(`/cashier/${orderNo}`)} data-testid="collect-order">
+                去收款
+              </Button>
+            ) : null}
           </>
         }
       />

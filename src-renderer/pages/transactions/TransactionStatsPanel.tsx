@@ -5,10 +5,9 @@ import { useChannel } from '../../app/use-channel';
 import { useVocabulary } from '../../app/vocabulary-context';
 import { DateRangeFilter, type DayRange } from '../../components/DateRangeFilter';
 import { LoadError } from '../../components/LoadError';
+import { METHOD_COLORS } from '../../components/method-colors';
 import { formatFen } from '../../components/money-format';
 import { shanghaiDayRange, shanghaiToday } from '../../components/time-format';
-
-const METHOD_COLORS: Record<string, string> = { wechat: '#52c41a', alipay: '#1677ff', bank: '#fa8c16' };
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
