@@ -8,6 +8,7 @@ import { Store } from './db/store';
 import { makeAuditHasher } from './security/audit-chain';
 import { LoginThrottle } from './security/login-throttle';
 import type { SecretVault } from './security/vault';
+import { applyChannelConfigs } from './gateways/gateway-factory';
 import { ChannelConfigService } from './services/admin/channel-config-service';
 import { UserService } from './services/admin/user-service';
 import { AuditService } from './services/audit/audit-service';
@@ -56,6 +57,8 @@ export interface App {
   channelConfigs: ChannelConfigService;
   scheduler: ExpiryScheduler;
   loginThrottle: LoginThrottle;
+  /** Builds adapters from the saved channel configurations (at start and after each change). */
+  reloadGateways(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +68,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const store = new Store(await openDataSource(opts.store), hasher, clock);
   const settings = new SettingsService(store, clock);
   const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
+  const channelConfigs = new ChannelConfigService(store, clock, opts.vault);
   const metrics = new PaymentMetrics();
   const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, opts.sandboxPayLink);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
@@ -79,9 +83,12 @@ export async function openApp(opts: AppOptions): Promise<App> {
     users: new UserService(store, clock),
     audit: new AuditService(store, hasher),
     settings,
-    channelConfigs: new ChannelConfigService(store, clock, opts.vault),
+    channelConfigs,
     scheduler,
     loginThrottle: new LoginThrottle(clock),
+    async reloadGateways() {
+      if (opts.gateways) await applyChannelConfigs(channelConfigs, opts.gateways, clock);
+    },
     async close() {
       await scheduler.stop();
       await store.close();

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     // The server's PaymentScheduler does this work (closing at the platform first).
     expiryIntervalMs: 0,
   });
+  await app.reloadGateways();
   const server = await startPaymentServer({ app, host, port, tls, clients: parseApiClients(process.env.PAY_API_CLIENTS), log });
   base ||= server.url;
   const scheduler = new PaymentScheduler(app.payments, 15_000, log);

@@ -21,6 +21,8 @@ export async function startStandalone(opts: Omit<AppOptions, 'gateways' | 'callb
   let base = '';
   // The PaymentScheduler below closes overdue orders (at the platform first), so the app's plain one stays off.
   const app = await openApp({ ...opts, expiryIntervalMs: 0, gateways: sandbox.registry, callbackBaseUrl: () => base, sandboxPayLink: sandbox.payLink });
+  // Channels configured on the 支付渠道配置 page replace their simulators.
+  await app.reloadGateways();
   const callbacks = await startPaymentServer({ app, host: '127.0.0.1', port: 0, clients: new Map(), log });
   base = callbacks.url;
   const scheduler = new PaymentScheduler(app.payments, 15_000, log);

@@ -3,7 +3,12 @@ import type { Gateway, Platform } from '../../gateways/gateway';
 
 /** The gateways this installation talks to: simulators in sandbox mode, the platforms otherwise. */
 export class GatewayRegistry {
-  constructor(private readonly gateways: Partial<Record<Platform, Gateway>>) {}
+  /** What the registry started with (the simulators in standalone mode): restored when a channel is switched off. */
+  private readonly base: Partial<Record<Platform, Gateway>>;
+
+  constructor(private readonly gateways: Partial<Record<Platform, Gateway>>) {
+    this.base = { ...gateways };
+  }
 
   get(platform: Platform): Gateway {
     const g = this.gateways[platform];
@@ -13,5 +18,15 @@ export class GatewayRegistry {
 
   has(platform: Platform): boolean {
     return this.gateways[platform] !== undefined;
+  }
+
+  /** Puts a platform's gateway in place (a saved channel configuration replaces the sandbox one). */
+  set(platform: Platform, gateway: Gateway): void {
+    this.gateways[platform] = gateway;
+  }
+
+  reset(platform: Platform): void {
+    if (this.base[platform]) this.gateways[platform] = this.base[platform];
+    else delete this.gateways[platform];
   }
 }
