@@ -116,6 +116,16 @@ describe.each(STORE_KINDS)('payments in, end to end through the simulators, on %
     expect((await rig.app.orders.get(order.orderNo)).order.status).toBe('paid');
   });
 
+  it('money for an order this system never made is kept as an exception for refund, and acknowledged', async () => {
+    const stranger = 'P20260101000000999999';
+    await rig.sandbox.registry.get('bank').createPayment({ orderNo: stranger, amountFen: 777, description: '来历不明', expireAt: Date.now() + 600_000, scene: 'bank_online', notifyUrl: `${rig.server.url}/api/payment/callback/bank` });
+    await rig.sandbox.simulator.get('bank').pay(stranger);
+    const mine = await eventually(() => openExceptions(stranger), (x) => x.length > 0);
+    expect(mine.map((e) => [e.kind, e.amountFen])).toEqual([['unknown_order', 777]]);
+    const acked = rig.sandbox.simulator.notifier.log.filter((d) => d.platform === 'bank' && d.acknowledged);
+    expect(acked.length).toBeGreaterThan(0);
+  });
+
   it('refuses to start a payment for a scene of another method, or a cancelled order', async () => {
     const order = await newOrder('wechat');
     await expect(rig.app.payments.start(cashier, { orderNo: order.orderNo, scene: 'alipay_precreate' })).rejects.toThrow('支付场景与订单的支付方式不一致');
