@@ -13,6 +13,12 @@ import { ChannelConfigService } from './services/admin/channel-config-service';
 import { UserService } from './services/admin/user-service';
 import { AuditService } from './services/audit/audit-service';
 import { NumberAllocator } from './services/number-allocator';
+import { allOrderEvents, PaidNotice } from './services/notifications/notification-service';
+import { Operations, type OperationsOptions } from './services/operations/operations';
+import { BookingService } from './services/bookings/booking-service';
+import { MealBillPayments } from './services/meal-bills/meal-bill-payments';
+import { MealBillService } from './services/meal-bills/meal-bill-service';
+import { OrderEventRelay } from './services/orders/order-event-relay';
 import { OrderService } from './services/orders/order-service';
 import { GatewayRegistry } from './services/payments/gateway-registry';
 import { PaymentMetrics } from './services/payments/payment-metrics';
@@ -41,6 +47,8 @@ export interface AppOptions {
   sandboxPayLink?: SandboxPayLink;
   /** Names this process in work leases; unique per running instance. */
   workerId?: string;
+  /** Log files, the notification provider, alert thresholds (services/operations). */
+  operations?: OperationsOptions;
 }
 
 /** The composition root: one object graph, the same for the Electron host, the web host and tests. */
@@ -48,6 +56,9 @@ export interface App {
   store: Store;
   clock: Clock;
   orders: OrderService;
+  bookings: BookingService;
+  mealBills: MealBillService;
+  mealBillPayments: MealBillPayments;
   transactions: TransactionService;
   payments: PaymentService;
   metrics: PaymentMetrics;
@@ -57,6 +68,11 @@ export interface App {
   channelConfigs: ChannelConfigService;
   scheduler: ExpiryScheduler;
   loginThrottle: LoginThrottle;
+  /** Logs, 系统日志, alerts, the notification outbox; `operations.task` is started by the server and standalone hosts. */
+  operations: Operations;
+  logs: Operations['logs'];
+  alerts: Operations['alerts'];
+  notifications: Operations['notifications'];
   /** Builds adapters from the saved channel configurations (at start and after each change). */
   reloadGateways(): Promise<void>;
   close(): Promise<void>;
@@ -67,16 +83,30 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const hasher = makeAuditHasher(opts.auditKey);
   const store = new Store(await openDataSource(opts.store), hasher, clock);
   const settings = new SettingsService(store, clock);
-  const orders = new OrderService(store, settings, new NumberAllocator(opts.random), clock);
+  const numbers = new NumberAllocator(opts.random);
+  const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const operations = new Operations(store, clock, workerId, opts.operations);
+  await operations.logs.purge();
+  // Bookings and meal bills follow their payment orders inside the order's own transaction.
+  const orderEvents = new OrderEventRelay();
+  // The payer's "支付成功" message is written in the paying transaction too (notification outbox).
+  const orders = new OrderService(store, settings, numbers, clock, allOrderEvents(orderEvents, new PaidNotice(operations.notifications)));
+  const bookings = new BookingService(store, orders, numbers, clock);
+  const mealBillPayments = new MealBillPayments(store, orders);
+  orderEvents.listen('customer_order', bookings);
+  orderEvents.listen('meal_bill', mealBillPayments);
   const channelConfigs = new ChannelConfigService(store, clock, opts.vault);
-  const metrics = new PaymentMetrics();
-  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`, opts.sandboxPayLink);
+  const metrics = new PaymentMetrics((e) => operations.logger.log(e));
+  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), workerId, opts.sandboxPayLink);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
     store,
     clock,
     orders,
+    bookings,
+    mealBills: new MealBillService(store, numbers, clock),
+    mealBillPayments,
     transactions: new TransactionService(store),
     payments,
     metrics,
@@ -86,11 +116,16 @@ export async function openApp(opts: AppOptions): Promise<App> {
     channelConfigs,
     scheduler,
     loginThrottle: new LoginThrottle(clock),
+    operations,
+    logs: operations.logs,
+    alerts: operations.alerts,
+    notifications: operations.notifications,
     async reloadGateways() {
       if (opts.gateways) await applyChannelConfigs(channelConfigs, opts.gateways, clock);
     },
     async close() {
       await scheduler.stop();
+      await operations.close();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } f
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from '../core/audit/audit-vocabulary';
 import { DomainError } from '../core/errors';
 import { ORDER_STATUS_LABELS, ORDER_TYPE_LABELS, PAYMENT_METHOD_LABELS, CANCEL_REASON_LABELS } from '../core/orders/order-types';
+import { STAY_VOCABULARY } from '../core/stay-vocabulary';
 import { TRANSACTION_STATUS_LABELS, TRANSACTION_TYPE_LABELS } from '../core/transactions/transaction-types';
 import type { User } from '../db/repositories/user-repository';
 import { actorOf, channel, type HandlerContext } from './channel';
@@ -137,6 +138,7 @@ export const adminChannels = {
       auditActions: AUDIT_ACTION_LABELS,
       auditEntities: AUDIT_ENTITY_LABELS,
       auditFields: AUDIT_FIELD_LABELS,
+      ...STAY_VOCABULARY,
     }),
   }),
 };

@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { adminChannels } from './admin';
 import { auditChannels } from './audit';
+import { bookingsChannels } from './bookings';
 import type { ChannelSpec } from './channel';
 import { channelsChannels } from './channels';
 import type { ChannelName } from './channel-names';
+import { mealBillsChannels } from './meal-bills';
+import { opsChannels } from './operations';
 import { ordersChannels } from './orders';
 import { paymentsChannels } from './payments';
 import type { Result } from './result';
@@ -22,6 +25,9 @@ export const contract = {
   ...auditChannels,
   ...settingsChannels,
   ...channelsChannels,
+  ...opsChannels,
+  ...bookingsChannels,
+  ...mealBillsChannels,
 };
 
 export type Contract = typeof contract;

@@ -29,7 +29,7 @@ export const yuanAmount = z.union([z.string(), z.number()]).transform((v, ctx) =
   }
 });
 
-export const businessNo = (letter: 'P' | 'T' | 'R' | 'B', label: string) =>
+export const businessNo = (letter: 'P' | 'T' | 'R' | 'B' | 'K' | 'M', label: string) =>
   z
     .string()
     .trim()
@@ -37,6 +37,8 @@ export const businessNo = (letter: 'P' | 'T' | 'R' | 'B', label: string) =>
 
 export const orderNo = businessNo('P', '订单号');
 export const transactionNo = businessNo('T', '交易号');
+export const bookingNo = businessNo('K', '预定号');
+export const billNo = businessNo('M', '账单号');
 
 export const instant = z.number().int().min(0).max(8_640_000_000_000_000);
 
@@ -77,6 +79,30 @@ export const FIELD_LABELS: Record<string, string> = {
   to: '结束时间',
   expiryMinutes: '支付时限',
   maxOrderAmount: '单笔上限',
+  bookingNo: '预定号',
+  guestName: '客人姓名',
+  serviceType: '服务类型',
+  serviceTypes: '服务类型',
+  appointmentAt: '预约时间',
+  total: '总价',
+  note: '备注',
+  ratios: '定金比例',
+  billNo: '账单号',
+  stayNo: '住宿号',
+  roomNo: '房间号',
+  items: '消费明细',
+  serviceDate: '消费日期',
+  meal: '餐次',
+  quantity: '数量',
+  unitPrice: '单价',
+  kind: '发票类型',
+  titleType: '抬头类型',
+  title: '发票抬头',
+  taxId: '纳税人识别号',
+  email: '接收邮箱',
+  postalAddress: '邮寄地址',
+  recipient: '收件人',
+  phone: '电话',
 };
 
 export function describeZodError(err: z.ZodError): string {

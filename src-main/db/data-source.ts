@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import { AuditEntity, AuditHeadEntity } from './entities/audit-entity';
+import { BookingEntity } from './entities/booking-entity';
 import { ChannelConfigEntity } from './entities/channel-config-entity';
+import { MealBillEntity, MealBillInvoiceEntity, MealBillItemEntity } from './entities/meal-bill-entities';
 import { OrderEntity } from './entities/order-entity';
+import { AlertEntity, OutboxEntity, SystemLogEntity } from './entities/ops-entities';
 import { InboxEntity, PaymentExceptionEntity, PaymentRequestEntity } from './entities/payment-entities';
 import { SettingEntity } from './entities/setting-entity';
 import { TransactionEntity } from './entities/transaction-entity';
@@ -26,6 +29,13 @@ export const ENTITIES = [
   InboxEntity,
   PaymentExceptionEntity,
   ChannelConfigEntity,
+  SystemLogEntity,
+  AlertEntity,
+  OutboxEntity,
+  BookingEntity,
+  MealBillEntity,
+  MealBillItemEntity,
+  MealBillInvoiceEntity,
 ];
 
 export function makeDataSource(config: StoreConfig): DataSource {

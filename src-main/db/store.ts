@@ -1,8 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../core/time';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
+import { BookingRepository } from './repositories/booking-repository';
 import { ChannelConfigRepository } from './repositories/channel-config-repository';
 import { InboxRepository } from './repositories/inbox-repository';
+import { AlertRepository } from './repositories/alert-repository';
+import { LogRepository } from './repositories/log-repository';
+import { OutboxRepository } from './repositories/outbox-repository';
+import { MealBillRepository } from './repositories/meal-bill-repository';
 import { OrderClaims, OrderRepository } from './repositories/order-repository';
 import { PaymentRepository } from './repositories/payment-repository';
 import { SettingRepository } from './repositories/setting-repository';
@@ -20,6 +25,11 @@ export interface Tx {
   payments: PaymentRepository;
   inbox: InboxRepository;
   channelConfigs: ChannelConfigRepository;
+  logs: LogRepository;
+  alerts: AlertRepository;
+  outbox: OutboxRepository;
+  bookings: BookingRepository;
+  mealBills: MealBillRepository;
 }
 
 /**
@@ -74,6 +84,11 @@ export class Store {
       payments: new PaymentRepository(em, next),
       inbox: new InboxRepository(em, next, lock),
       channelConfigs: new ChannelConfigRepository(em, next),
+      logs: new LogRepository(em),
+      alerts: new AlertRepository(em, next, lock),
+      outbox: new OutboxRepository(em, next, lock),
+      bookings: new BookingRepository(em, next, lock),
+      mealBills: new MealBillRepository(em, next, lock),
     };
   }
 

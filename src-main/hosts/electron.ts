@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
     // Merchant keys sealed by the OS keychain; usable only after `ready`, which we awaited above.
     vault: new SafeStorageVault(safeStorage),
+    operations: { logDir: join(dataDir, 'logs') },
   });
   const { app } = standalone;
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

@@ -5,6 +5,7 @@ import { startSandbox } from '../gateways/sandbox';
 import { loadAuditKey } from '../security/audit-chain';
 import { parseApiClients } from '../security/api-client-auth';
 import { passphraseVaultFromEnv } from '../security/vault';
+import { opEventLogger } from '../services/logs/logger';
 import { PaymentScheduler } from '../services/scheduler/payment-scheduler';
 import { startPaymentServer } from './server';
 
@@ -17,8 +18,10 @@ import { startPaymentServer } from './server';
  *   PAY_CALLBACK_BASE_URL               public URL the platforms call back (default: this server)
  * Gateways: the simulated platforms (sandbox) — production channel configuration comes from the
  * 支付渠道配置 page through the vault.
+ * Logs: JSON lines on stdout and in <data dir>/logs/pay-center.log (rotated at 10 MB × 10), indexed
+ * for the 系统日志 page; before the app is open (a start-up failure) only stdout.
  */
-function log(event: Record<string, unknown>): void {
+function bootLog(event: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ at: new Date().toISOString(), ...event }) + '\n');
 }
 
@@ -39,12 +42,16 @@ async function main(): Promise<void> {
     callbackBaseUrl: () => base,
     // The server's PaymentScheduler does this work (closing at the platform first).
     expiryIntervalMs: 0,
+    operations: { logDir: join(dataDir, 'logs'), logToStdout: true },
   });
+  const log = opEventLogger(app.operations.logger, 'system');
   await app.reloadGateways();
-  const server = await startPaymentServer({ app, host, port, tls, clients: parseApiClients(process.env.PAY_API_CLIENTS), log });
+  const server = await startPaymentServer({ app, host, port, tls, clients: parseApiClients(process.env.PAY_API_CLIENTS) });
   base ||= server.url;
   const scheduler = new PaymentScheduler(app.payments, 15_000, log);
   scheduler.start();
+  // The notification outbox and the alert rules, every 30 s.
+  app.operations.task.start();
   log({ op: 'start', level: 'info', url: server.url, store: app.store.kind, sandbox: sandbox.simulator.url });
 
   let stopping = false;
@@ -63,6 +70,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  log({ op: 'start', level: 'error', message: (e as Error).message });
+  bootLog({ op: 'start', level: 'error', message: (e as Error).message });
   process.exit(1);
 });

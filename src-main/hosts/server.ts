@@ -20,6 +20,7 @@ export interface ServerOptions {
   tls?: { cert: string; key: string };
   /** Client app id → HMAC secret for the REST API. */
   clients: ReadonlyMap<string, string>;
+  /** An extra tap of the server's events; they always go to the app's structured logger (services/logs). */
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -65,7 +66,8 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
   const host = opts.host ?? '127.0.0.1';
   if (!opts.tls && !LOOPBACK.has(host)) throw new Error(`没有证书时支付服务只能监听本机地址（127.0.0.1），不能监听 ${host}；请配置 PAY_SERVER_CERT / PAY_SERVER_KEY`);
   const { app } = opts;
-  const log = opts.log ?? ((e) => console.log(JSON.stringify(e)));
+  const logger = app.operations.logger;
+  const tap = opts.log ?? (() => undefined);
   const auth = new ApiClientAuth(opts.clients, app.clock);
   let inFlight = 0;
   let closing = false;
@@ -83,7 +85,9 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
       if (callback && req.method === 'POST') {
         const platform = callback[1] as Platform;
         const { reply: r, outcome } = await app.payments.handleNotification(platform, { headers: headerMap(req), body });
-        log({ op: 'notify', platform, outcome, status: r.status });
+        // The outcome itself is logged by PaymentMetrics (notify.<outcome>); this is the HTTP exchange, for the file.
+        logger.log({ level: 'debug', category: 'payment', event: 'callback.http', message: `POST ${path} → ${r.status}（${outcome}）`, fields: { platform, outcome, status: r.status } });
+        tap({ op: 'notify', platform, outcome, status: r.status });
         res.writeHead(r.status, { 'content-type': r.contentType });
         return res.end(r.body);
       }
@@ -113,12 +117,15 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
           }
         }
         const r = await routeOrders(app, { method: req.method ?? 'GET', path, query: url.searchParams, body: input, clientId: who.clientId });
-        log({ op: 'rest', client: who.clientId, method: req.method, path, status: r?.status ?? 404 });
+        const status = r?.status ?? 404;
+        logger.log({ level: status >= 500 ? 'error' : 'info', category: 'operation', event: 'rest.call', message: `${req.method ?? 'GET'} ${path} → ${status}`, fields: { client: who.clientId, method: req.method, path, status } });
+        tap({ op: 'rest', client: who.clientId, method: req.method, path, status });
         return reply(res, r ?? fail(404, '接口不存在'));
       }
       reply(res, fail(404, '接口不存在'));
     })().catch((e: unknown) => {
-      log({ op: 'error', level: 'error', message: (e as Error).message });
+      logger.error('error', 'server.error', `处理请求失败：${(e as Error).message}`, { fields: { error: e, path: req.url?.split('?')[0] } });
+      tap({ op: 'error', level: 'error', message: (e as Error).message });
       if (!res.headersSent) reply(res, fail(500, '系统错误'));
     });
   };

@@ -1,5 +1,6 @@
 import { openApp, type App, type AppOptions } from '../app';
 import { startSandbox, type Sandbox } from '../gateways/sandbox';
+import { opEventLogger } from '../services/logs/logger';
 import { PaymentScheduler } from '../services/scheduler/payment-scheduler';
 import { startPaymentServer, type PaymentServer } from './server';
 
@@ -25,8 +26,16 @@ export async function startStandalone(opts: Omit<AppOptions, 'gateways' | 'callb
   await app.reloadGateways();
   const callbacks = await startPaymentServer({ app, host: '127.0.0.1', port: 0, clients: new Map(), log });
   base = callbacks.url;
-  const scheduler = new PaymentScheduler(app.payments, 15_000, log);
-  if (opts.expiryIntervalMs !== 0) scheduler.start();
+  const toLogger = opEventLogger(app.operations.logger, 'system');
+  const scheduler = new PaymentScheduler(app.payments, 15_000, (e) => {
+    toLogger(e);
+    log(e);
+  });
+  if (opts.expiryIntervalMs !== 0) {
+    scheduler.start();
+    // The notification outbox (simulated provider) and the alert rules, every 30 s.
+    app.operations.task.start();
+  }
   return {
     app,
     sandbox,

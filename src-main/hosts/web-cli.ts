@@ -16,6 +16,7 @@ const standalone = await startStandalone({
   auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
   // No Electron here, so no OS keychain: channel secrets are sealed under PAY_VAULT_PASSPHRASE, or not saved at all.
   vault: passphraseVaultFromEnv(process.env.PAY_VAULT_PASSPHRASE, join(dataDir, 'vault.salt')),
+  operations: { logDir: join(dataDir, 'logs') },
 });
 const { app } = standalone;
 const host = await startWebHost({

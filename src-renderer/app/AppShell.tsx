@@ -3,6 +3,7 @@ import { Button, Dropdown, Flex, Layout, Menu, Result, Tag, Typography, theme, t
 import { useMemo, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Forbidden } from '../components/LoadError';
+import { AlertBadge } from '../pages/operations/AlertBadge';
 import { useAuth, useSession } from './auth-context';
 import { ChangePasswordModal } from './ChangePasswordModal';
 import { PAGE_ROUTES } from './routes';
@@ -57,27 +58,30 @@ export function AppShell() {
         >
           <Flex justify="space-between" align="center" style={{ height: '100%' }}>
             <Typography.Text type="secondary">餐食关系系统 · 财务后台</Typography.Text>
-            <Dropdown
-              trigger={['click']}
-              menu={{
-                items: userMenu,
-                onClick: ({ key }) => {
-                  if (key === 'password') setChangingPassword(true);
-                  if (key === 'logout')
-                    // The next person to log in starts from their own first page, not this one.
-                    logout().then(() => navigate('/', { replace: true }), report);
-                },
-              }}
-            >
-              <Button type="text" data-testid="user-menu">
-                <UserOutlined />
-                <span data-testid="current-user">{session.user.displayName}</span>
-                <Tag color="blue" style={{ marginInlineEnd: 0 }}>
-                  {vocabulary.roles[session.user.role]}
-                </Tag>
-                <DownOutlined style={{ fontSize: 10 }} />
-              </Button>
-            </Dropdown>
+            <Flex align="center" gap={4}>
+              <AlertBadge />
+              <Dropdown
+                trigger={['click']}
+                menu={{
+                  items: userMenu,
+                  onClick: ({ key }) => {
+                    if (key === 'password') setChangingPassword(true);
+                    if (key === 'logout')
+                      // The next person to log in starts from their own first page, not this one.
+                      logout().then(() => navigate('/', { replace: true }), report);
+                  },
+                }}
+              >
+                <Button type="text" data-testid="user-menu">
+                  <UserOutlined />
+                  <span data-testid="current-user">{session.user.displayName}</span>
+                  <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                    {vocabulary.roles[session.user.role]}
+                  </Tag>
+                  <DownOutlined style={{ fontSize: 10 }} />
+                </Button>
+              </Dropdown>
+            </Flex>
           </Flex>
         </Layout.Header>
         <Layout.Content style={{ padding: 16 }}>

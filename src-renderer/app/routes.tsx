@@ -1,11 +1,20 @@
 import { AuditOutlined, FileTextOutlined, SettingOutlined, SwapOutlined, TeamOutlined } from '@ant-design/icons';
 import { DashboardOutlined, ExceptionOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { ApiOutlined } from '@ant-design/icons';
+import { AlertOutlined, MessageOutlined, ProfileOutlined } from '@ant-design/icons';
 import type { ReactNode } from 'react';
+import { CalendarOutlined, CoffeeOutlined } from '@ant-design/icons';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { BookingsPage } from '../pages/bookings/BookingsPage';
+import { MealBillDetailPage } from '../pages/meal-bills/MealBillDetailPage';
+import { MealBillsPage } from '../pages/meal-bills/MealBillsPage';
+import { MealBillReceipt } from '../print/MealBillReceipt';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { OrderDetailPage } from '../pages/orders/OrderDetailPage';
+import { AlertsPage } from '../pages/operations/AlertsPage';
+import { LogsPage } from '../pages/operations/LogsPage';
+import { NotificationsPage } from '../pages/operations/NotificationsPage';
 import { OrdersPage } from '../pages/orders/OrdersPage';
 import { CashierPage } from '../pages/payments/CashierPage';
 import { ExceptionsPage } from '../pages/payments/ExceptionsPage';
@@ -40,7 +49,14 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/transactions', element: <TransactionsPage />, permission: 'transaction:view', nav: { label: '交易记录', icon: <SwapOutlined />, group: '支付管理' } },
   { path: '/cashier', element: <CashierPage />, permission: 'payment:collect', nav: { label: '收款台', icon: <QrcodeOutlined />, group: '支付管理' } },
   { path: '/cashier/:orderNo', element: <CashierPage />, permission: 'payment:collect' },
+  { path: '/bookings', element: <BookingsPage />, permission: 'booking:manage', nav: { label: '客户预定', icon: <CalendarOutlined />, group: '支付管理' } },
+  { path: '/meal-bills', element: <MealBillsPage />, permission: 'mealbill:manage', nav: { label: '餐费账单', icon: <CoffeeOutlined />, group: '支付管理' } },
+  { path: '/meal-bills/:billNo', element: <MealBillDetailPage />, permission: 'mealbill:manage' },
+  { path: '/meal-bills/:billNo/print', element: <MealBillReceipt />, permission: 'mealbill:manage' },
   { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '支付管理' } },
+  { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '支付管理' } },
+  { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '系统管理' } },
+  { path: '/logs', element: <LogsPage />, permission: 'logs:view', nav: { label: '系统日志', icon: <ProfileOutlined />, group: '系统管理' } },
   { path: '/audit', element: <AuditPage />, permission: 'audit:view', nav: { label: '审计日志', icon: <AuditOutlined />, group: '系统管理' } },
   { path: '/users', element: <UsersPage />, permission: 'user:view', nav: { label: '用户与角色', icon: <TeamOutlined />, group: '系统管理' } },
   { path: '/settings', element: <SettingsPage />, permission: 'settings:view', nav: { label: '系统设置', icon: <SettingOutlined />, group: '系统管理' } },

@@ -17,6 +17,12 @@ export const PERMISSIONS = [
   'settings:view',
   'settings:manage',
   'channel:configure',
+  'booking:manage',
+  'mealbill:manage',
+  'logs:view',
+  'alerts:view',
+  'alerts:manage',
+  'notifications:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -35,6 +41,12 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'settings:view': '查看系统设置',
   'settings:manage': '修改系统设置',
   'channel:configure': '配置支付渠道（商户号与密钥）',
+  'booking:manage': '客户预定（创建预定、收取定金）',
+  'mealbill:manage': '餐费账单（记账、结算、发票申请）',
+  'logs:view': '查看系统日志',
+  'alerts:view': '查看告警',
+  'alerts:manage': '确认（处理）告警',
+  'notifications:view': '查看通知记录',
 };
 
 /** Channels that need no permission: `public` before login, `session` for any logged-in user. */
@@ -52,10 +64,10 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view'],
-  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect'],
+  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view', 'booking:manage', 'mealbill:manage', 'alerts:view', 'alerts:manage', 'notifications:view'],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage'],
   approver: ['order:view', 'transaction:view', 'stats:view'],
-  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view'],
+  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view'],
 };
 
 export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {

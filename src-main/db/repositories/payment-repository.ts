@@ -10,7 +10,7 @@ export interface PaymentException {
   platformTradeNo: string;
   amountFen: number;
   /** paid_after_close: money arrived for a cancelled order; amount_mismatch: the platform collected a different amount. */
-  kind: 'paid_after_close' | 'amount_mismatch' | 'duplicate_payment' | 'unknown_order';
+  kind: 'paid_after_close' | 'amount_mismatch' | 'duplicate_payment' | 'unknown_order' | 'wrong_channel';
   status: 'open' | 'resolved';
   detail: string;
   createdAt: number;

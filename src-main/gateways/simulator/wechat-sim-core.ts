@@ -32,6 +32,9 @@ export interface WechatSimOptions {
   feeRateBp?: number;
 }
 
+let rogue: KeyObject | null = null;
+const rogueKey = (): KeyObject => (rogue ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+
 export interface SimReply {
   status: number;
   /** JSON body (omitted for 204). */
@@ -47,13 +50,13 @@ export class WechatSimCore {
   readonly faults = new FaultPlan();
   private readonly merchantKeys = new Map<string, KeyObject>();
   private platform: { serial: string; key: KeyObject };
-  private rogue: KeyObject | null = null;
   private seq = 0;
 
   constructor(
     readonly ctx: SimContext,
     readonly opts: WechatSimOptions,
   ) {
+    rogueKey();
     for (const k of opts.merchantKeys) this.merchantKeys.set(k.serial, loadPublicKey(k.publicKeyPem, '商户公钥'));
     this.platform = { serial: opts.platformKey.serial, key: loadPrivateKey(opts.platformKey.privateKeyPem, '平台私钥') };
   }
@@ -96,10 +99,12 @@ export class WechatSimCore {
     return `${prefix}${d}${String(this.seq).padStart(12, '0')}`;
   }
 
-  /** A key the merchant does not trust, for the bad-signature faults (made once, on first use). */
+  /**
+   * A key the merchant does not trust, for the bad-signature faults. Made once per process, outside
+   * any request: generating an RSA key inside a timed request made the fault look like a timeout.
+   */
   private rogueKey(): KeyObject {
-    this.rogue ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    return this.rogue;
+    return rogueKey();
   }
 
   /** Signature headers for a body, fresh timestamp and nonce. */

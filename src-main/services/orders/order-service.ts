@@ -40,6 +40,18 @@ export interface PaymentConfirmation {
 const auditOrder = (o: Order) => snapshot({ ...o, version: undefined });
 
 /**
+ * What other domains need to hear about a payment order, inside the transaction that changed it:
+ * a booking is confirmed by its paid deposit, meal bills are paid by their order. A listener that
+ * throws rolls the whole change back, so an order and what hangs on it never disagree.
+ */
+export interface OrderEvents {
+  orderPaid(tx: Tx, order: Order, actor: Actor, at: number): Promise<void>;
+  orderCancelled(tx: Tx, order: Order, actor: Actor, at: number): Promise<void>;
+}
+
+export const NO_ORDER_EVENTS: OrderEvents = { orderPaid: async () => {}, orderCancelled: async () => {} };
+
+/**
  * Payment orders (支付订单, design document 4.1): creation with its pending payment transaction,
  * queries, cancellation by a person or by the expiry scheduler, and confirmation of a payment.
  * Each use case is one database transaction that also writes its audit entry.
@@ -50,55 +62,59 @@ export class OrderService {
     private readonly settings: SettingsService,
     private readonly numbers: NumberAllocator,
     private readonly clock: Clock,
+    private readonly events: OrderEvents = NO_ORDER_EVENTS,
   ) {}
 
   async create(actor: Actor, input: CreateOrderInput): Promise<Order> {
-    return this.store.transaction(async (tx) => {
-      const rules = await this.settings.orderSettings(tx);
-      checkFen(input.amountFen);
-      if (input.amountFen > rules.maxOrderAmountFen)
-        throw new DomainError('AMOUNT_TOO_LARGE', `金额超过单笔上限 ${formatYuan(rules.maxOrderAmountFen)}`);
-      const now = this.clock.now();
-      const order = await this.numbers.insertWithFreshNumber('P', now, async (orderNo) => {
-        const o: Order = {
-          orderNo,
-          amountFen: input.amountFen,
-          paidFen: 0,
-          refundedFen: 0,
-          method: input.method,
-          type: input.type,
-          status: 'pending',
-          relatedId: input.relatedId,
-          description: input.description,
-          payerId: input.payerId,
-          createdBy: actor.id,
-          createdAt: now,
-          expireAt: expiresAt(input.type, now, rules.expiryMinutes),
-          paidAt: null,
-          cancelledAt: null,
-          cancelReason: null,
-          gatewayTradeNo: null,
-          version: 1,
-        };
-        await tx.orders.insert(o);
-        return o;
-      });
-      await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
-        tx.transactions.insert({
-          transactionNo,
-          orderNo: order.orderNo,
-          method: order.method,
-          amountFen: order.amountFen,
-          status: 'pending',
-          type: 'payment',
-          gatewayTradeNo: null,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
-      await this.audit(tx, actor, 'order.create', order.orderNo, null, auditOrder(order), now);
-      return order;
+    return this.store.transaction((tx) => this.createIn(tx, actor, input));
+  }
+
+  /** create inside the caller's transaction (a booking and its deposit order commit together). */
+  async createIn(tx: Tx, actor: Actor, input: CreateOrderInput): Promise<Order> {
+    const rules = await this.settings.orderSettings(tx);
+    checkFen(input.amountFen);
+    if (input.amountFen > rules.maxOrderAmountFen)
+      throw new DomainError('AMOUNT_TOO_LARGE', `金额超过单笔上限 ${formatYuan(rules.maxOrderAmountFen)}`);
+    const now = this.clock.now();
+    const order = await this.numbers.insertWithFreshNumber('P', now, async (orderNo) => {
+      const o: Order = {
+        orderNo,
+        amountFen: input.amountFen,
+        paidFen: 0,
+        refundedFen: 0,
+        method: input.method,
+        type: input.type,
+        status: 'pending',
+        relatedId: input.relatedId,
+        description: input.description,
+        payerId: input.payerId,
+        createdBy: actor.id,
+        createdAt: now,
+        expireAt: expiresAt(input.type, now, rules.expiryMinutes),
+        paidAt: null,
+        cancelledAt: null,
+        cancelReason: null,
+        gatewayTradeNo: null,
+        version: 1,
+      };
+      await tx.orders.insert(o);
+      return o;
     });
+    await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
+      tx.transactions.insert({
+        transactionNo,
+        orderNo: order.orderNo,
+        method: order.method,
+        amountFen: order.amountFen,
+        status: 'pending',
+        type: 'payment',
+        gatewayTradeNo: null,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+    await this.audit(tx, actor, 'order.create', order.orderNo, null, auditOrder(order), now);
+    return order;
   }
 
   async get(orderNo: string): Promise<OrderDetail> {
@@ -133,6 +149,7 @@ export class OrderService {
     }
     const after: Order = { ...order, status: next.status, cancelledAt: now, cancelReason: reason, version: order.version + 1 };
     await this.audit(tx, actor, reason === 'expired' ? 'order.expire' : 'order.cancel', orderNo, auditOrder(order), auditOrder(after), now);
+    await this.events.orderCancelled(tx, after, actor, now);
     return after;
   }
 
@@ -197,6 +214,7 @@ export class OrderService {
     }
     const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
     await this.audit(tx, actor, 'order.pay', order.orderNo, auditOrder(order), auditOrder(after), now);
+    await this.events.orderPaid(tx, after, actor, now);
     return { order: after, applied: true };
   }
 

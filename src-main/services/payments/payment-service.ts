@@ -7,6 +7,7 @@ import { SCENES_BY_PLATFORM, type CreatePaymentResult, type InboundRequest, type
 import { GatewayOutcomeUnknown, GatewayRejected, NotificationRejected } from '../../gateways/gateway-errors';
 import type { Store, Tx } from '../../db/store';
 import { ConcurrentUpdateError } from '../../db/repositories/concurrency';
+import type { PaymentException } from '../../db/repositories/payment-repository';
 import { SYSTEM_ACTOR, type Actor } from '../actor';
 import type { OrderService } from '../orders/order-service';
 import type { GatewayRegistry } from './gateway-registry';
@@ -95,12 +96,13 @@ export class PaymentService {
         bankCardToken: input.bankCardToken,
       });
     } catch (e) {
-      this.metrics.gatewayError(platform);
+      this.metrics.gatewayError(platform, { op: 'createPayment', error: e, orderNo: order.orderNo });
       // Creating again with the same order number is safe on every platform: nothing is charged yet.
       if (e instanceof GatewayOutcomeUnknown) throw new DomainError('GATEWAY_UNAVAILABLE', '支付平台暂时无响应，请稍后重试');
       if (e instanceof GatewayRejected) throw new DomainError('GATEWAY_REJECTED', `支付平台拒绝了请求：${e.message}（${e.code}）`);
       throw e;
     }
+    this.metrics.gatewayOk(platform, 'createPayment', order.orderNo);
     await this.store.transaction(async (tx) => {
       if (await tx.payments.findRequest(order.orderNo, input.scene)) return;
       await tx.payments.saveRequest(order.orderNo, platform, input.scene, result, now);
@@ -125,16 +127,16 @@ export class PaymentService {
     try {
       verified = await gateway.verifyNotification(req);
     } catch (e) {
-      this.metrics.rejected(platform);
       const reason = e instanceof NotificationRejected ? e.reason : 'malformed';
+      this.metrics.rejected(platform, reason);
       return { reply: gateway.notificationReply(false, reason), outcome: 'rejected' };
     }
     try {
       const outcome = await this.apply(verified);
-      this.metrics.applied(platform, outcome, performance.now() - started);
+      this.metrics.applied(platform, outcome, performance.now() - started, verified.event.kind === 'transfer' ? undefined : verified.event.orderNo);
       return { reply: gateway.notificationReply(true), outcome };
     } catch (e) {
-      this.metrics.gatewayError(platform);
+      this.metrics.applyFailed(platform, e);
       return { reply: gateway.notificationReply(false, (e as Error).message), outcome: 'error' };
     }
   }
@@ -164,14 +166,17 @@ export class PaymentService {
     if (t.state !== 'paid' || !t.platformTradeNo || t.amountFen === undefined) return { kind: 'ignored', detail: `平台状态 ${t.state}，无需处理` };
     const order = await tx.orders.findByNo(t.orderNo, { forUpdate: true });
     const now = this.clock.now();
-    const exception = async (kind: 'paid_after_close' | 'amount_mismatch' | 'duplicate_payment' | 'unknown_order', detail: string) => {
+    const exception = async (kind: PaymentException['kind'], detail: string) => {
       const recorded = await tx.payments.recordException({ orderNo: t.orderNo, platform, platformTradeNo: t.platformTradeNo!, amountFen: t.amountFen!, kind, detail, createdAt: now });
       if (recorded)
         await tx.audit.append({ actorId: null, actorName: SYSTEM_ACTOR.name, action: 'payment.exception', entityType: 'order', entityId: t.orderNo, before: null, after: snapshot({ kind, platform, platformTradeNo: t.platformTradeNo, amountFen: t.amountFen, source }) }, now);
-      this.metrics.exception(platform, kind);
+      this.metrics.exception(platform, kind, t.orderNo);
       return { kind: 'exception' as const, detail };
     };
     if (!order) return exception('unknown_order', `平台收款 ${formatYuan(t.amountFen)}，但本系统没有订单 ${t.orderNo}，待退款`);
+    // Money collected on another platform than the order's (a trade number reused across channels) must not pay it:
+    // the order's transaction would carry a foreign trade number and reconciliation would never match it.
+    if (order.method !== platform) return exception('wrong_channel', `订单应通过 ${order.method} 支付，却收到 ${platform} 的付款 ${formatYuan(t.amountFen)}，待退款`);
     if (t.amountFen !== order.amountFen)
       return exception('amount_mismatch', `平台收款 ${formatYuan(t.amountFen)} 与订单金额 ${formatYuan(order.amountFen)} 不一致，待核实退款`);
     if (order.status === 'cancelled') return exception('paid_after_close', `订单已取消后收到付款 ${formatYuan(t.amountFen)}，待退款`);
@@ -192,11 +197,12 @@ export class PaymentService {
     } catch (e) {
       // Alipay page/wap trades exist only once the payer opens the cashier: "no such trade" means not paid yet.
       if (e instanceof GatewayRejected && /NOT_EXIST|NOT_FOUND/.test(e.code)) return { orderNo, state: 'pending' };
+      this.metrics.gatewayError(order.method, { op: 'queryPayment', error: e, orderNo });
       if (e instanceof GatewayOutcomeUnknown) throw new DomainError('GATEWAY_UNAVAILABLE', '支付平台暂时无响应，请稍后再查');
       if (e instanceof GatewayRejected) throw new DomainError('GATEWAY_REJECTED', `支付平台拒绝了查询：${e.message}（${e.code}）`);
       throw e;
     }
-    this.metrics.queried(order.method, status.state);
+    this.metrics.queried(order.method, status.state, orderNo);
     if (status.state === 'paid') await this.store.transaction((tx) => this.applyTradeStatus(tx, order.method, status, '主动查询'));
     return status;
   }

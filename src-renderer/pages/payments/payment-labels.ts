@@ -52,6 +52,7 @@ export const EXCEPTION_KIND_LABELS: Record<ExceptionKind, string> = {
   amount_mismatch: '金额不一致',
   duplicate_payment: '重复支付',
   unknown_order: '未知订单',
+  wrong_channel: '渠道不符',
 };
 
 export const EXCEPTION_KIND_COLORS: Record<ExceptionKind, string> = {
@@ -59,6 +60,7 @@ export const EXCEPTION_KIND_COLORS: Record<ExceptionKind, string> = {
   amount_mismatch: 'red',
   duplicate_payment: 'volcano',
   unknown_order: 'magenta',
+  wrong_channel: 'purple',
 };
 
 export const EXCEPTION_STATUS_LABELS: Record<ExceptionStatus, string> = { open: '待处理', resolved: '已处理' };

@@ -1,0 +1,40 @@
+/**
+ * Messages to customers, suppliers and staff (issue 4): channels, the outbox's states and the
+ * templates by code. A template's parameters are plain strings, already formatted for reading
+ * (amounts in yuan, times in Asia/Shanghai), so every provider sends the same words.
+ */
+export const OUTBOX_CHANNELS = ['sms', 'wechat_template', 'email'] as const;
+export type OutboxChannelCode = (typeof OUTBOX_CHANNELS)[number];
+export const OUTBOX_CHANNEL_LABELS: Record<OutboxChannelCode, string> = { sms: '短信', wechat_template: '微信模板消息', email: '电子邮件' };
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type OutboxStatusCode = (typeof OUTBOX_STATUSES)[number];
+export const OUTBOX_STATUS_LABELS: Record<OutboxStatusCode, string> = { pending: '待发送', sent: '已发送', failed: '发送失败' };
+
+interface Template {
+  label: string;
+  render(p: Readonly<Record<string, string>>): string;
+}
+
+export const NOTIFICATION_TEMPLATES: Record<string, Template> = {
+  payment_success: {
+    label: '支付成功',
+    render: (p) => `您的订单 ${p.orderNo ?? ''} 已支付成功，金额 ${p.amount ?? ''} 元，支付时间 ${p.paidAt ?? ''}。`,
+  },
+  meal_bill_reminder: {
+    label: '餐费账单提醒',
+    render: (p) => `您有一笔餐费账单 ${p.billNo ?? ''} 待支付，金额 ${p.amount ?? ''} 元，请于 ${p.dueAt ?? ''} 前完成支付。`,
+  },
+};
+
+export const templateLabel = (code: string) => NOTIFICATION_TEMPLATES[code]?.label ?? code;
+export const renderTemplate = (code: string, params: Readonly<Record<string, string>>) => NOTIFICATION_TEMPLATES[code]?.render(params) ?? `${code} ${JSON.stringify(params)}`;
+
+/** A recipient as shown on screen: phones 3+4, e-mail first letter and domain, other ids first 2 and last 2. */
+export function maskRecipient(r: string): string {
+  if (/^\+?\d{11,13}$/.test(r)) return `${r.slice(0, -8).slice(-3)}****${r.slice(-4)}`;
+  const at = r.indexOf('@');
+  if (at > 0) return `${r[0]}***${r.slice(at)}`;
+  if (r.length <= 4) return `${r[0] ?? ''}***`;
+  return `${r.slice(0, 2)}***${r.slice(-2)}`;
+}
