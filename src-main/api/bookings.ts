@@ -79,6 +79,11 @@ export const bookingsChannels = {
   'bookings.cancel': channel({
     access: 'booking:manage',
     input: z.strictObject({ bookingNo, version: z.number().int().min(1).optional() }),
-    handler: (ctx, i) => ctx.app.bookings.cancel(actorOf(ctx), i.bookingNo, i.version),
+    handler: async (ctx, i) => {
+      // The deposit's platform trade is closed first, so the guest can no longer pay a cancelled booking.
+      const { booking } = await ctx.app.bookings.get(i.bookingNo);
+      await ctx.app.payments.closeBeforeCancel(booking.depositOrderNo);
+      return ctx.app.bookings.cancel(actorOf(ctx), i.bookingNo, i.version);
+    },
   }),
 };

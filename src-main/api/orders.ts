@@ -64,6 +64,6 @@ export const ordersChannels = {
       reason: z.enum(['user', 'admin'], '取消原因必须是 用户取消 或 管理员取消'),
       version: z.number().int().min(1).optional(),
     }),
-    handler: (ctx, i) => ctx.app.orders.cancel(actorOf(ctx), i.orderNo, i.reason, i.version),
+    handler: (ctx, i) => ctx.app.payments.cancel(actorOf(ctx), i.orderNo, i.reason, i.version),
   }),
 };

@@ -133,7 +133,7 @@ export async function routeOrders(app: App, call: RestCall): Promise<RestReply |
   if (!action && call.method === 'GET') return guarded(async () => ok(200, '查询成功', orderView((await app.orders.get(no.data)).order)));
   if (action === 'cancel' && call.method === 'POST')
     return guarded(async () => {
-      await app.orders.cancel(actor, no.data, 'user');
+      await app.payments.cancel(actor, no.data, 'user');
       return ok(200, '订单取消成功');
     });
   if (action === 'pay' && call.method === 'POST')

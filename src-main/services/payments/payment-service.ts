@@ -269,6 +269,38 @@ export class PaymentService {
     return paid;
   }
 
+  /**
+   * Before a person cancels a pending order that was sent to a platform, the platform trade is
+   * closed so the payer can no longer pay. If the payer already paid, the payment is applied and the
+   * cancel is refused (the money is there: refund it instead). If the platform cannot be reached or
+   * refuses to close yet (WeChat: not in the first five minutes), the order is cancelled anyway: a
+   * payment arriving later becomes a 已取消后到账 exception for refund, never a lost payment.
+   */
+  async closeBeforeCancel(orderNo: string): Promise<'closed' | 'not_sent' | 'not_closed'> {
+    const order = await this.store.read((r) => r.orders.findByNo(orderNo));
+    if (!order || order.status !== 'pending') return 'not_sent';
+    if (!(await this.store.read((r) => r.payments.hasRequest(orderNo)))) return 'not_sent';
+    let closed;
+    try {
+      closed = await this.gateways.get(order.method).closePayment(orderNo);
+    } catch (e) {
+      if (e instanceof GatewayOutcomeUnknown || e instanceof GatewayRejected || e instanceof DomainError) {
+        this.metrics.gatewayError(order.method);
+        return 'not_closed';
+      }
+      throw e;
+    }
+    if (closed.closed) return 'closed';
+    await this.store.transaction((tx) => this.applyTradeStatus(tx, order.method, closed.alreadyPaid, '取消前关单时发现已支付'));
+    throw new DomainError('ORDER_PAID_AT_PLATFORM', '付款人已在支付平台完成支付，订单已更新为已支付，不能取消；如需退款请走退款流程');
+  }
+
+  /** A person cancels a pending order: close at the platform first (closeBeforeCancel), then cancel here. */
+  async cancel(actor: Actor, orderNo: string, reason: 'user' | 'admin', expectedVersion?: number) {
+    await this.closeBeforeCancel(orderNo);
+    return this.orders.cancel(actor, orderNo, reason, expectedVersion);
+  }
+
   /** A clean stop gives back every order this instance still holds. */
   releaseAll(): Promise<void> {
     return this.store.transaction((tx) => tx.claims.release(this.workerId));

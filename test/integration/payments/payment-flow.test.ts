@@ -126,6 +126,24 @@ describe.each(STORE_KINDS)('payments in, end to end through the simulators, on %
     expect(acked.length).toBeGreaterThan(0);
   });
 
+  it('a person cancelling a collected order closes the platform trade first: the payer can no longer pay', async () => {
+    const order = await newOrder('alipay');
+    await rig.app.payments.start(cashier, { orderNo: order.orderNo, scene: 'alipay_precreate' });
+    await rig.app.payments.cancel(cashier, order.orderNo, 'user');
+    expect((await orderOf(order.orderNo)).status).toBe('cancelled');
+    expect(rig.sandbox.simulator.get('alipay').ledger.trades.get(order.orderNo)?.state).toBe('closed');
+    await expect(rig.sandbox.simulator.get('alipay').pay(order.orderNo)).rejects.toThrow();
+  });
+
+  it('cancelling an order the payer has just paid is refused, and the payment is applied', async () => {
+    const order = await newOrder('bank');
+    await rig.app.payments.start(cashier, { orderNo: order.orderNo, scene: 'bank_online' });
+    rig.sandbox.simulator.inject('bank', { kind: 'notify_delay_ms', ms: 10_000_000 });
+    await rig.sandbox.simulator.get('bank').pay(order.orderNo);
+    await expect(rig.app.payments.cancel(cashier, order.orderNo, 'admin')).rejects.toThrow('付款人已在支付平台完成支付，订单已更新为已支付，不能取消；如需退款请走退款流程');
+    expect(await orderOf(order.orderNo)).toMatchObject({ status: 'paid', paidFen: 12_800 });
+  });
+
   it('refuses to start a payment for a scene of another method, or a cancelled order', async () => {
     const order = await newOrder('wechat');
     await expect(rig.app.payments.start(cashier, { orderNo: order.orderNo, scene: 'alipay_precreate' })).rejects.toThrow('支付场景与订单的支付方式不一致');
