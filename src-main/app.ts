@@ -17,6 +17,7 @@ import { allOrderEvents, PaidNotice } from './services/notifications/notificatio
 import { Operations, type OperationsOptions } from './services/operations/operations';
 import { BookingService } from './services/bookings/booking-service';
 import { MealBillPayments } from './services/meal-bills/meal-bill-payments';
+import { MealBillReminders } from './services/meal-bills/meal-bill-reminders';
 import { MealBillService } from './services/meal-bills/meal-bill-service';
 import { OrderEventRelay } from './services/orders/order-event-relay';
 import { OrderService } from './services/orders/order-service';
@@ -59,6 +60,7 @@ export interface App {
   bookings: BookingService;
   mealBills: MealBillService;
   mealBillPayments: MealBillPayments;
+  mealBillReminders: MealBillReminders;
   transactions: TransactionService;
   payments: PaymentService;
   metrics: PaymentMetrics;
@@ -95,6 +97,9 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const mealBillPayments = new MealBillPayments(store, orders);
   orderEvents.listen('customer_order', bookings);
   orderEvents.listen('meal_bill', mealBillPayments);
+  const mealBills = new MealBillService(store, numbers, clock);
+  const mealBillReminders = new MealBillReminders(mealBills, operations.notifications, clock);
+  operations.addJob(() => mealBillReminders.run());
   const channelConfigs = new ChannelConfigService(store, clock, opts.vault);
   const metrics = new PaymentMetrics((e) => operations.logger.log(e));
   const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), workerId, opts.sandboxPayLink);
@@ -105,7 +110,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
     clock,
     orders,
     bookings,
-    mealBills: new MealBillService(store, numbers, clock),
+    mealBills,
+    mealBillReminders,
     mealBillPayments,
     transactions: new TransactionService(store),
     payments,

@@ -99,6 +99,13 @@ describe.each(STORE_KINDS)('booking deposits and meal bills on %s', (kind) => {
     await app.orders.expireOverdue();
     const overdue = await app.mealBills.overdueMealBills(clock.t);
     expect(overdue.map((b) => [b.billNo, b.overdue, b.orderNo])).toEqual([[bill.billNo, true, null]]);
+    // The guest is reminded once a day, however often the job runs.
+    expect(await app.mealBillReminders.run()).toBe(1);
+    expect(await app.mealBillReminders.run()).toBe(0);
+    const reminders = (await app.notifications.list({}, 1, 50)).items.filter((m) => m.templateCode === 'meal_bill_reminder');
+    expect(reminders.map((m) => [m.recipient, m.content.includes(bill.billNo), m.content.includes('88.00')])).toEqual([['G***', true, true]]);
+    clock.advance(24 * HOUR_MS);
+    expect(await app.mealBillReminders.run()).toBe(1);
     const again = await app.mealBillPayments.payOne(clerk, bill.billNo, 'bank');
     expect(again.orderNo).not.toBe(first.orderNo);
     await app.orders.confirmPayment(clerk, { orderNo: again.orderNo, amountFen: 88_00, gatewayTradeNo: 'bank-1', paidAt: clock.t });

@@ -38,6 +38,12 @@ export class Operations {
   readonly provider: NotificationProvider;
   readonly dispatcher: NotificationDispatcher;
   readonly task: PeriodicTask;
+  /** Other features' periodic work that feeds the outbox (meal-bill reminders), run before each send. */
+  private readonly jobs: (() => Promise<unknown>)[] = [];
+
+  addJob(job: () => Promise<unknown>): void {
+    this.jobs.push(job);
+  }
 
   constructor(store: Store, clock: Clock, workerId: string, opts: OperationsOptions = {}) {
     this.logger = new Logger(clock, [new DbLogSink(store)]);
@@ -50,6 +56,7 @@ export class Operations {
     this.dispatcher = new NotificationDispatcher(store, this.provider, clock, this.logger, workerId);
     this.task = new PeriodicTask(
       async () => {
+        for (const job of this.jobs) await job();
         await this.dispatcher.runOnce();
         await this.alerts.evaluate();
       },
