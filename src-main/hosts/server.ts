@@ -99,9 +99,11 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
         } catch (e) {
           database = `error: ${(e as Error).message}`;
         }
+        // Open alerts and the outbox backlog: what an operator looks at first (issue 4, health and metrics).
+        const [openAlerts, outbox] = database === 'ok' ? await Promise.all([app.alerts.openCount(), app.notifications.counts()]) : [null, null];
         const healthy = database === 'ok';
         res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json; charset=utf-8' });
-        return res.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, store: app.store.kind, gateways: Object.fromEntries(PLATFORMS.map((p) => [p, app.payments.hasGateway(p) ? 'configured' : 'missing'])), metrics: app.metrics.snapshot() }));
+        return res.end(JSON.stringify({ status: healthy ? 'ok' : 'degraded', database, store: app.store.kind, gateways: Object.fromEntries(PLATFORMS.map((p) => [p, app.payments.hasGateway(p) ? 'configured' : 'missing'])), openAlerts, outbox, metrics: app.metrics.snapshot() }));
       }
 
       if (path.startsWith('/api/payment/')) {
