@@ -269,7 +269,7 @@ export class DemoDataGenerator {
     }
     const amountFen =
       type === 'meal_bill' && d.rand() < 0.15
-        ? Math.round(amountYuan * 100) // with a service charge: any fen
+        ? Math.round(amountYuan * 100) // with a service charge: fen are free
         : type === 'meal_bill'
           ? Math.round(amountYuan * 2) * 50
           : Math.round(amountYuan) * 100;

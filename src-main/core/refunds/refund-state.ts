@@ -71,7 +71,7 @@ export interface RefundMoney {
   retryable: boolean;
 }
 
-/** A refund as `assertRefundable` sees it: any record with an amount and a state. */
+/** A refund as `assertRefundable` sees it: a record with an amount and a state, whatever else it holds. */
 export interface RefundAmount {
   amountFen: Fen;
   state: RefundState;

@@ -74,7 +74,7 @@
  *    A trade past expire_time is CLOSED. trade_no/txn_amt/pay_type are absent for a number that was
  *    only ever closed (see close). Error: ORDER_NOT_EXIST.
  *  POST /api/v1/pay/close — order_no  →  order_no, trade_status "CLOSED". Closing a closed trade
- *    succeeds again. Closing a number the institution has never seen succeeds and RESERVES it: any
+ *    succeeds again. Closing a number the institution has never seen succeeds and RESERVES it: every
  *    later payment request with it gets ORDER_CLOSED (a delayed create can never open it again).
  *    Error: ORDER_PAID (it was paid: query it; the payer's money is there).
  *  POST /api/v1/pay/refund — order_no, refund_no, refund_amt, txn_amt (the payment's amount, must
