@@ -8,11 +8,20 @@ import type { ChannelQuery } from '../app/use-channel';
  * (see useUrlQuery and list-query): the table only reads them and asks for changes.
  */
 
-interface Paged<T> {
+export interface Paged<T> {
   items: T[];
   page: number;
   total: number;
 }
+
+/** Where a list is in the address (or the input read from it): the page and its size. */
+export interface PageInput {
+  page?: number;
+  pageSize?: number;
+}
+
+/** The address-query change a pager asks for. */
+export type SetPage = (patch: { page: number; pageSize: number }) => void;
 
 interface PagedSortedQuery {
   page: number;
@@ -33,6 +42,19 @@ export function listPagination(data: { page: number; total: number } | undefined
   };
 }
 
+/** The pager of a list the user only pages through (no sorting): a new page size goes back to page 1. */
+export function pagedListPagination(data: { page: number; total: number } | undefined, input: PageInput, setQuery: SetPage): TablePaginationConfig {
+  return {
+    ...listPagination(data, input.page, input.pageSize),
+    onChange: (page, pageSize) => setQuery({ page: pageSize === input.pageSize ? page : 1, pageSize }),
+  };
+}
+
+/** Data and pager of a table over a list the server pages and the user does not sort. */
+export function pagedListTableProps<T>(list: ChannelQuery<Paged<T>>, input: PageInput, setQuery: SetPage): Pick<TableProps<T>, 'loading' | 'dataSource' | 'pagination'> {
+  return { loading: list.loading, dataSource: list.data?.items ?? [], pagination: pagedListPagination(list.data, input, setQuery) };
+}
+
 /** A column's sort arrow, from the sort the list was read with. */
 export const columnSortOrder = (input: { sortBy?: string; sortOrder?: string }, field: string): SortOrder =>
   input.sortBy === field ? (input.sortOrder === 'asc' ? 'ascend' : 'descend') : null;
@@ -43,7 +65,7 @@ export const columnSortOrder = (input: { sortBy?: string; sortOrder?: string }, 
  */
 export function sortedListTableProps<T, S extends string>(
   list: ChannelQuery<Paged<T>>,
-  input: { page?: number; pageSize?: number },
+  input: PageInput,
   sortFields: SortFields<S>,
   setQuery: (patch: Partial<PagedSortedQuery>) => void,
 ): Pick<TableProps<T>, 'loading' | 'dataSource' | 'sortDirections' | 'pagination' | 'onChange'> {

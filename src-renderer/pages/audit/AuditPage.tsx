@@ -6,7 +6,7 @@ import { useChannel } from '../../app/use-channel';
 import { useUrlQuery } from '../../app/use-url-query';
 import { AuditEntriesTable } from '../../components/AuditEntriesTable';
 import { LoadError } from '../../components/LoadError';
-import { listPagination } from '../../components/paged-table';
+import { pagedListPagination } from '../../components/paged-table';
 import { PageTitle } from '../../components/PageTitle';
 import { AuditFilters } from './AuditFilters';
 import { useAuditVerification } from './use-audit-verification';
@@ -51,10 +51,7 @@ export function AuditPage() {
           data-testid="audit-table"
           entries={list.data?.items ?? []}
           loading={list.loading}
-          pagination={{
-            ...listPagination(list.data, query.page, query.pageSize),
-            onChange: (page, pageSize) => setQuery({ page: pageSize === query.pageSize ? page : 1, pageSize }),
-          }}
+          pagination={pagedListPagination(list.data, query, setQuery)}
         />
       )}
     </>

@@ -1,5 +1,5 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Popconfirm, Radio, Table, Tag, Typography } from 'antd';
+import { Button, Popconfirm, Radio, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { call } from '../../app/api';
 import { useAuth } from '../../app/auth-context';
@@ -7,8 +7,7 @@ import { PAGING_DEFAULTS, pagingInput } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
 import { useReportError } from '../../app/use-report-error';
 import { useUrlQuery } from '../../app/use-url-query';
-import { LoadError } from '../../components/LoadError';
-import { listPagination } from '../../components/paged-table';
+import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
 import { ALERT_KIND_LABELS, ALERT_LEVEL_LABELS, type AlertRecord } from './operations-labels';
@@ -58,47 +57,41 @@ export function AlertsPage() {
         ]}
         data-testid="alerts-state"
       />
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      {list.error?.code === 'FORBIDDEN' ? null : (
-        <Table<AlertRecord>
-          data-testid="alerts-table"
-          size="small"
-          rowKey="id"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          pagination={listPagination(list.data, query.page, query.pageSize)}
-          onChange={(p) => setQuery({ page: p.pageSize === query.pageSize ? (p.current ?? 1) : 1, pageSize: p.pageSize ?? 20 })}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: open ? '没有未确认的告警' : '没有告警' }}
-          columns={[
-            { title: '级别', dataIndex: 'level', width: 70, render: (l: AlertRecord['level']) => <Tag color={l === 'error' ? 'error' : 'warning'}>{ALERT_LEVEL_LABELS[l]}</Tag> },
-            { title: '告警', dataIndex: 'kind', width: 150, render: (k: string) => ALERT_KIND_LABELS[k] ?? k },
-            { title: '说明', dataIndex: 'message', render: (m: string) => <Typography.Text>{m}</Typography.Text> },
-            { title: '首次', dataIndex: 'firstAt', width: 156, render: (t: number) => formatTime(t) },
-            { title: '最近', dataIndex: 'lastAt', width: 156, render: (t: number) => formatTime(t) },
-            { title: '次数', dataIndex: 'count', width: 60, align: 'right' },
-            {
-              title: '确认',
-              key: 'ack',
-              width: 170,
-              render: (_: unknown, a) =>
-                a.acknowledgedAt !== null ? (
-                  <Typography.Text type="secondary">
-                    {a.acknowledgedByName} · {formatTime(a.acknowledgedAt)}
-                  </Typography.Text>
-                ) : can('alerts:manage') ? (
-                  <Popconfirm title="确认此告警？" description="确认后，问题仍持续时会产生新的告警。" okText="确认" cancelText="取消" onConfirm={() => acknowledge(a)}>
-                    <Button size="small" icon={<CheckOutlined />} loading={busy === a.id} data-testid={`ack-${a.id}`}>
-                      确认
-                    </Button>
-                  </Popconfirm>
-                ) : (
-                  <Tag>未确认</Tag>
-                ),
-            },
-          ]}
-        />
-      )}
+      <PagedListTable<AlertRecord>
+        data-testid="alerts-table"
+        list={list}
+        input={query}
+        setQuery={setQuery}
+        scroll={{ x: 1100 }}
+        locale={{ emptyText: open ? '没有未确认的告警' : '没有告警' }}
+        columns={[
+          { title: '级别', dataIndex: 'level', width: 70, render: (l: AlertRecord['level']) => <Tag color={l === 'error' ? 'error' : 'warning'}>{ALERT_LEVEL_LABELS[l]}</Tag> },
+          { title: '告警', dataIndex: 'kind', width: 150, render: (k: string) => ALERT_KIND_LABELS[k] ?? k },
+          { title: '说明', dataIndex: 'message', render: (m: string) => <Typography.Text>{m}</Typography.Text> },
+          { title: '首次', dataIndex: 'firstAt', width: 156, render: (t: number) => formatTime(t) },
+          { title: '最近', dataIndex: 'lastAt', width: 156, render: (t: number) => formatTime(t) },
+          { title: '次数', dataIndex: 'count', width: 60, align: 'right' },
+          {
+            title: '确认',
+            key: 'ack',
+            width: 170,
+            render: (_: unknown, a) =>
+              a.acknowledgedAt !== null ? (
+                <Typography.Text type="secondary">
+                  {a.acknowledgedByName} · {formatTime(a.acknowledgedAt)}
+                </Typography.Text>
+              ) : can('alerts:manage') ? (
+                <Popconfirm title="确认此告警？" description="确认后，问题仍持续时会产生新的告警。" okText="确认" cancelText="取消" onConfirm={() => acknowledge(a)}>
+                  <Button size="small" icon={<CheckOutlined />} loading={busy === a.id} data-testid={`ack-${a.id}`}>
+                    确认
+                  </Button>
+                </Popconfirm>
+              ) : (
+                <Tag>未确认</Tag>
+              ),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,12 +1,11 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Badge, Button, Segmented, Table, Tag, Typography } from 'antd';
+import { Badge, Button, Segmented, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../../app/auth-context';
 import { dayRangeFilter, filterKey, PAGING_DEFAULTS, pagingInput, textFilter } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
 import { useUrlQuery } from '../../app/use-url-query';
-import { LoadError } from '../../components/LoadError';
-import { listPagination } from '../../components/paged-table';
+import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
 import { LogFilters } from './LogFilters';
@@ -63,38 +62,33 @@ export function LogsPage() {
           ...LEVELS.map((l) => ({ value: l, label: <LevelCount label={LOG_LEVEL_LABELS[l]} n={counts.data?.[l] ?? 0} color={l === 'error' ? 'red' : l === 'warn' ? 'orange' : undefined} /> })),
         ]}
       />
-      {list.error ? <LoadError error={list.error} onRetry={reload} /> : null}
-      {list.error?.code === 'FORBIDDEN' ? null : (
-        <Table<LogEntry>
-          data-testid="logs-table"
-          size="small"
-          rowKey="id"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          pagination={listPagination(list.data, query.page, query.pageSize)}
-          onChange={(p) => setQuery({ page: p.pageSize === query.pageSize ? (p.current ?? 1) : 1, pageSize: p.pageSize ?? 20 })}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: '没有符合条件的日志' }}
-          expandable={{
-            rowExpandable: (e) => Object.keys(e.fields ?? {}).length > 0,
-            expandedRowRender: (e) => <pre style={{ ...mono, fontSize: 12, margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.fields, null, 2)}</pre>,
-          }}
-          columns={[
-            { title: '时间', dataIndex: 'at', width: 156, render: (t: number) => formatTime(t) },
-            { title: '级别', dataIndex: 'level', width: 70, render: (l: LogLevel) => <Tag color={LOG_LEVEL_COLORS[l]}>{LOG_LEVEL_LABELS[l] ?? l}</Tag> },
-            { title: '类别', dataIndex: 'category', width: 90, render: (c: LogCategory) => LOG_CATEGORY_LABELS[c] ?? c },
-            { title: '事件', dataIndex: 'event', width: 150, render: (e: string) => <span style={{ ...mono, fontSize: 12 }}>{e}</span> },
-            {
-              title: '订单号',
-              dataIndex: 'orderNo',
-              width: 200,
-              render: (no: string | null) =>
-                !no ? '—' : can('order:view') && /^P\d{20}$/.test(no) ? <Link to={`/orders/${no}`} style={mono}>{no}</Link> : <span style={mono}>{no}</span>,
-            },
-            { title: '内容', dataIndex: 'message', render: (m: string) => <Typography.Text>{m}</Typography.Text> },
-          ]}
-        />
-      )}
+      <PagedListTable<LogEntry>
+        data-testid="logs-table"
+        list={list}
+        input={query}
+        setQuery={setQuery}
+        onRetry={reload}
+        scroll={{ x: 1100 }}
+        locale={{ emptyText: '没有符合条件的日志' }}
+        expandable={{
+          rowExpandable: (e) => Object.keys(e.fields ?? {}).length > 0,
+          expandedRowRender: (e) => <pre style={{ ...mono, fontSize: 12, margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.fields, null, 2)}</pre>,
+        }}
+        columns={[
+          { title: '时间', dataIndex: 'at', width: 156, render: (t: number) => formatTime(t) },
+          { title: '级别', dataIndex: 'level', width: 70, render: (l: LogLevel) => <Tag color={LOG_LEVEL_COLORS[l]}>{LOG_LEVEL_LABELS[l] ?? l}</Tag> },
+          { title: '类别', dataIndex: 'category', width: 90, render: (c: LogCategory) => LOG_CATEGORY_LABELS[c] ?? c },
+          { title: '事件', dataIndex: 'event', width: 150, render: (e: string) => <span style={{ ...mono, fontSize: 12 }}>{e}</span> },
+          {
+            title: '订单号',
+            dataIndex: 'orderNo',
+            width: 200,
+            render: (no: string | null) =>
+              !no ? '—' : can('order:view') && /^P\d{20}$/.test(no) ? <Link to={`/orders/${no}`} style={mono}>{no}</Link> : <span style={mono}>{no}</span>,
+          },
+          { title: '内容', dataIndex: 'message', render: (m: string) => <Typography.Text>{m}</Typography.Text> },
+        ]}
+      />
     </>
   );
 }

@@ -1,12 +1,11 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Button, Flex, Radio, Table, Tag, Typography } from 'antd';
+import { Button, Flex, Radio, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../../app/auth-context';
 import { PAGING_DEFAULTS, pagingInput } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
 import { useUrlQuery } from '../../app/use-url-query';
-import { LoadError } from '../../components/LoadError';
-import { listPagination } from '../../components/paged-table';
+import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
 import { mono, OUTBOX_CHANNEL_LABELS, OUTBOX_STATUS_COLORS, OUTBOX_STATUS_LABELS, type OutboxRecord, type OutboxStatus } from './operations-labels';
@@ -48,48 +47,42 @@ export function NotificationsPage() {
           data-testid="notifications-status"
         />
       </Flex>
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      {list.error?.code === 'FORBIDDEN' ? null : (
-        <Table<OutboxRecord>
-          data-testid="notifications-table"
-          size="small"
-          rowKey="id"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          pagination={listPagination(list.data, query.page, query.pageSize)}
-          onChange={(p) => setQuery({ page: p.pageSize === query.pageSize ? (p.current ?? 1) : 1, pageSize: p.pageSize ?? 20 })}
-          scroll={{ x: 1080 }}
-          locale={{ emptyText: '没有通知记录' }}
-          columns={[
-            { title: '创建时间', dataIndex: 'createdAt', width: 156, render: (t: number) => formatTime(t) },
-            { title: '渠道', dataIndex: 'channel', width: 100, render: (c: OutboxRecord['channel']) => OUTBOX_CHANNEL_LABELS[c] },
-            { title: '接收人', dataIndex: 'recipient', width: 120, render: (r: string) => <span style={mono}>{r}</span> },
-            { title: '模板', dataIndex: 'templateLabel', width: 90 },
-            { title: '内容', dataIndex: 'content', render: (c: string) => <Typography.Text>{c}</Typography.Text> },
-            {
-              title: '状态',
-              dataIndex: 'status',
-              width: 170,
-              render: (s: OutboxStatus, r) => (
-                <div>
-                  <Tag color={OUTBOX_STATUS_COLORS[s]}>{OUTBOX_STATUS_LABELS[s]}</Tag>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {s === 'sent' ? formatTime(r.sentAt) : r.attempts ? `已尝试 ${r.attempts} 次` : ''}
-                  </Typography.Text>
-                  {r.error ? <div style={{ fontSize: 12, color: '#cf1322' }}>{r.error}</div> : null}
-                  {s === 'pending' && r.attempts ? <div style={{ fontSize: 12 }}>下次：{formatTime(r.nextAttemptAt)}</div> : null}
-                </div>
-              ),
-            },
-            {
-              title: '关联订单',
-              dataIndex: 'orderNo',
-              width: 210,
-              render: (no: string | null) => (!no ? '—' : can('order:view') ? <Link to={`/orders/${no}`} style={mono}>{no}</Link> : <span style={mono}>{no}</span>),
-            },
-          ]}
-        />
-      )}
+      <PagedListTable<OutboxRecord>
+        data-testid="notifications-table"
+        list={list}
+        input={query}
+        setQuery={setQuery}
+        scroll={{ x: 1080 }}
+        locale={{ emptyText: '没有通知记录' }}
+        columns={[
+          { title: '创建时间', dataIndex: 'createdAt', width: 156, render: (t: number) => formatTime(t) },
+          { title: '渠道', dataIndex: 'channel', width: 100, render: (c: OutboxRecord['channel']) => OUTBOX_CHANNEL_LABELS[c] },
+          { title: '接收人', dataIndex: 'recipient', width: 120, render: (r: string) => <span style={mono}>{r}</span> },
+          { title: '模板', dataIndex: 'templateLabel', width: 90 },
+          { title: '内容', dataIndex: 'content', render: (c: string) => <Typography.Text>{c}</Typography.Text> },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            width: 170,
+            render: (s: OutboxStatus, r) => (
+              <div>
+                <Tag color={OUTBOX_STATUS_COLORS[s]}>{OUTBOX_STATUS_LABELS[s]}</Tag>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {s === 'sent' ? formatTime(r.sentAt) : r.attempts ? `已尝试 ${r.attempts} 次` : ''}
+                </Typography.Text>
+                {r.error ? <div style={{ fontSize: 12, color: '#cf1322' }}>{r.error}</div> : null}
+                {s === 'pending' && r.attempts ? <div style={{ fontSize: 12 }}>下次：{formatTime(r.nextAttemptAt)}</div> : null}
+              </div>
+            ),
+          },
+          {
+            title: '关联订单',
+            dataIndex: 'orderNo',
+            width: 210,
+            render: (no: string | null) => (!no ? '—' : can('order:view') ? <Link to={`/orders/${no}`} style={mono}>{no}</Link> : <span style={mono}>{no}</span>),
+          },
+        ]}
+      />
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Button, Flex, Radio, Table, Tag, Typography } from 'antd';
+import { Button, Flex, Radio, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import type { ChannelInput } from '../../../src-main/api/contract';
 import { useAuth } from '../../app/auth-context';
@@ -7,9 +7,8 @@ import { PAGING_DEFAULTS, pagingInput } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
 import { useUrlQuery } from '../../app/use-url-query';
 import { labelOf, useVocabulary } from '../../app/vocabulary-context';
-import { LoadError } from '../../components/LoadError';
 import { Money } from '../../components/Money';
-import { listPagination } from '../../components/paged-table';
+import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
 import { EXCEPTION_KIND_COLORS, EXCEPTION_KIND_LABELS, EXCEPTION_STATUS_LABELS, type ExceptionStatus, type PaymentException } from './payment-labels';
@@ -51,70 +50,64 @@ export function ExceptionsPage() {
           data-testid="exceptions-status"
         />
       </Flex>
-      {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
-      {list.error?.code === 'FORBIDDEN' ? null : (
-        <Table<PaymentException>
-          data-testid="exceptions-table"
-          size="small"
-          rowKey="id"
-          loading={list.loading}
-          dataSource={list.data?.items ?? []}
-          pagination={listPagination(list.data, input.page, input.pageSize)}
-          onChange={(p) => setQuery({ page: p.pageSize === input.pageSize ? (p.current ?? 1) : 1, pageSize: p.pageSize ?? 20 })}
-          scroll={{ x: 1160 }}
-          locale={{ emptyText: '没有支付异常' }}
-          columns={[
-            { title: '发现时间', dataIndex: 'createdAt', width: 156, render: (t: number) => formatTime(t) },
-            {
-              title: '异常类型',
-              dataIndex: 'kind',
-              width: 108,
-              render: (k: PaymentException['kind']) => (
-                <Tag color={EXCEPTION_KIND_COLORS[k]} data-kind={k}>
-                  {EXCEPTION_KIND_LABELS[k]}
-                </Tag>
+      <PagedListTable<PaymentException>
+        data-testid="exceptions-table"
+        list={list}
+        input={input}
+        setQuery={setQuery}
+        scroll={{ x: 1160 }}
+        locale={{ emptyText: '没有支付异常' }}
+        columns={[
+          { title: '发现时间', dataIndex: 'createdAt', width: 156, render: (t: number) => formatTime(t) },
+          {
+            title: '异常类型',
+            dataIndex: 'kind',
+            width: 108,
+            render: (k: PaymentException['kind']) => (
+              <Tag color={EXCEPTION_KIND_COLORS[k]} data-kind={k}>
+                {EXCEPTION_KIND_LABELS[k]}
+              </Tag>
+            ),
+          },
+          {
+            title: '处理状态',
+            dataIndex: 'status',
+            width: 84,
+            render: (s: ExceptionStatus) => <Tag color={s === 'open' ? 'warning' : 'success'}>{EXCEPTION_STATUS_LABELS[s]}</Tag>,
+          },
+          {
+            title: '订单号',
+            dataIndex: 'orderNo',
+            width: 200,
+            // An unknown order has no page to open: the number is only what the platform sent.
+            render: (no: string, e) =>
+              e.kind !== 'unknown_order' && can('order:view') ? (
+                <Link to={`/orders/${no}`} style={mono}>
+                  {no}
+                </Link>
+              ) : (
+                <span style={mono}>{no}</span>
               ),
-            },
-            {
-              title: '处理状态',
-              dataIndex: 'status',
-              width: 84,
-              render: (s: ExceptionStatus) => <Tag color={s === 'open' ? 'warning' : 'success'}>{EXCEPTION_STATUS_LABELS[s]}</Tag>,
-            },
-            {
-              title: '订单号',
-              dataIndex: 'orderNo',
-              width: 200,
-              // An unknown order has no page to open: the number is only what the platform sent.
-              render: (no: string, e) =>
-                e.kind !== 'unknown_order' && can('order:view') ? (
-                  <Link to={`/orders/${no}`} style={mono}>
-                    {no}
-                  </Link>
-                ) : (
-                  <span style={mono}>{no}</span>
-                ),
-            },
-            {
-              // Platform and its trade number read together: that pair is what the platform's support asks for.
-              title: '支付平台 / 渠道交易号',
-              dataIndex: 'platformTradeNo',
-              width: 250,
-              render: (t: string, e) => (
-                <div>
-                  <div>{labelOf(v.paymentMethods, e.platform)}</div>
-                  <Typography.Text copyable type="secondary" style={{ ...mono, fontSize: 12 }}>
-                    {t}
-                  </Typography.Text>
-                </div>
-              ),
-            },
-            { title: '到账金额', dataIndex: 'amountFen', align: 'right', width: 110, render: (f: number) => <Money fen={f} strong /> },
-            // The detail says what to do with the money: shown in full, wrapping, never cut off.
-            { title: '说明', dataIndex: 'detail', width: 280 },
-          ]}
-        />
-      )}
+          },
+          {
+            // Platform and its trade number read together: that pair is what the platform's support asks for.
+            title: '支付平台 / 渠道交易号',
+            dataIndex: 'platformTradeNo',
+            width: 250,
+            render: (t: string, e) => (
+              <div>
+                <div>{labelOf(v.paymentMethods, e.platform)}</div>
+                <Typography.Text copyable type="secondary" style={{ ...mono, fontSize: 12 }}>
+                  {t}
+                </Typography.Text>
+              </div>
+            ),
+          },
+          { title: '到账金额', dataIndex: 'amountFen', align: 'right', width: 110, render: (f: number) => <Money fen={f} strong /> },
+          // The detail says what to do with the money: shown in full, wrapping, never cut off.
+          { title: '说明', dataIndex: 'detail', width: 280 },
+        ]}
+      />
     </>
   );
 }
