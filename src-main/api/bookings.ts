@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BOOKING_STATUSES } from '../core/bookings/booking';
+import { ConcurrentUpdateError } from '../db/repositories/concurrency';
+import { assertBookingTransition, BOOKING_STATUSES } from '../core/bookings/booking';
 import { BASIS_POINTS, SERVICE_TYPES } from '../core/bookings/deposit';
 import { PAYMENT_METHODS } from '../core/orders/order-types';
 import { actorOf, channel } from './channel';
@@ -11,8 +12,9 @@ const ratio = z.number().int('定金比例最多两位小数').min(1, '定金比
 
 /** 客户预定定金 channels (design document 2.1). */
 export const bookingsChannels = {
+  // The ratios are settings: whoever may read 系统设置 may read them (the auditor included).
   'bookings.depositRules': channel({
-    access: 'booking:manage',
+    access: 'settings:view',
     input: z.strictObject({}),
     handler: (ctx) => ctx.app.bookings.depositRules(),
   }),
@@ -80,8 +82,12 @@ export const bookingsChannels = {
     access: 'booking:manage',
     input: z.strictObject({ bookingNo, version: z.number().int().min(1).optional() }),
     handler: async (ctx, i) => {
-      // The deposit's platform trade is closed first, so the guest can no longer pay a cancelled booking.
+      // The deposit's platform trade is closed first, so the guest can no longer pay a cancelled booking —
+      // but only once the request is known to be acceptable: a stale screen or a booking that can no
+      // longer be cancelled must not leave behind a trade nobody can pay.
       const { booking } = await ctx.app.bookings.get(i.bookingNo);
+      if (i.version !== undefined && i.version !== booking.version) throw new ConcurrentUpdateError();
+      assertBookingTransition(booking.status, 'cancelled');
       await ctx.app.payments.closeBeforeCancel(booking.depositOrderNo);
       return ctx.app.bookings.cancel(actorOf(ctx), i.bookingNo, i.version);
     },

@@ -11,6 +11,8 @@ export type OrderType = keyof Vocabulary['orderTypes'];
 export type OrderStatus = keyof Vocabulary['orderStatuses'];
 export type TransactionStatus = keyof Vocabulary['transactionStatuses'];
 export type TransactionType = keyof Vocabulary['transactionTypes'];
+export type ServiceType = keyof Vocabulary['serviceTypes'];
+export type BookingStatus = keyof Vocabulary['bookingStatuses'];
 
 export type OrderDetail = ChannelOutput<'orders.get'>;
 export type Order = OrderDetail['order'];
@@ -25,3 +27,6 @@ export type ChannelsOverview = ChannelOutput<'channels.get'>;
 export type ChannelConfig = ChannelsOverview['channels'][number];
 export type ChannelPlatform = ChannelConfig['platform'];
 export type ChannelKey = ChannelConfig['keys'][number];
+export type BookingDetail = ChannelOutput<'bookings.get'>;
+export type Booking = BookingDetail['booking'];
+export type DepositRules = ChannelOutput<'bookings.depositRules'>;

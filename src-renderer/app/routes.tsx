@@ -5,6 +5,7 @@ import { AlertOutlined, MessageOutlined, ProfileOutlined } from '@ant-design/ico
 import type { ReactNode } from 'react';
 import { CalendarOutlined, CoffeeOutlined } from '@ant-design/icons';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { BookingDetailPage } from '../pages/bookings/BookingDetailPage';
 import { BookingsPage } from '../pages/bookings/BookingsPage';
 import { MealBillDetailPage } from '../pages/meal-bills/MealBillDetailPage';
 import { MealBillsPage } from '../pages/meal-bills/MealBillsPage';
@@ -50,6 +51,7 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/cashier', element: <CashierPage />, permission: 'payment:collect', nav: { label: '收款台', icon: <QrcodeOutlined />, group: '支付管理' } },
   { path: '/cashier/:orderNo', element: <CashierPage />, permission: 'payment:collect' },
   { path: '/bookings', element: <BookingsPage />, permission: 'booking:manage', nav: { label: '客户预定', icon: <CalendarOutlined />, group: '支付管理' } },
+  { path: '/bookings/:bookingNo', element: <BookingDetailPage />, permission: 'booking:manage' },
   { path: '/meal-bills', element: <MealBillsPage />, permission: 'mealbill:manage', nav: { label: '餐费账单', icon: <CoffeeOutlined />, group: '支付管理' } },
   { path: '/meal-bills/:billNo', element: <MealBillDetailPage />, permission: 'mealbill:manage' },
   { path: '/meal-bills/:billNo/print', element: <MealBillReceipt />, permission: 'mealbill:manage' },

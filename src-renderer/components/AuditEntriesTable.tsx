@@ -22,6 +22,10 @@ const ACTION_COLORS: Record<string, string> = {
   'order.pay': 'green',
   'order.cancel': 'orange',
   'order.expire': 'default',
+  'booking.create': 'blue',
+  'booking.confirm': 'green',
+  'booking.cancel': 'orange',
+  'booking.expire': 'default',
   'access.denied': 'red',
   'settings.update': 'purple',
 };

@@ -1,5 +1,5 @@
 import { Tag } from 'antd';
-import type { OrderStatus, TransactionStatus } from '../app/api-types';
+import type { BookingStatus, OrderStatus, TransactionStatus } from '../app/api-types';
 import { useVocabulary } from '../app/vocabulary-context';
 
 // Colours carry meaning at a glance: orange waits for money, green has it, grey is closed, purple went back.
@@ -18,6 +18,13 @@ const TRANSACTION_COLORS: Record<TransactionStatus, string> = {
   refunded: 'purple',
 };
 
+// A booking waits for its deposit (orange), is confirmed once it is paid (green), or is closed (grey).
+const BOOKING_COLORS: Record<BookingStatus, string> = {
+  awaiting_deposit: 'warning',
+  confirmed: 'success',
+  cancelled: 'default',
+};
+
 export function OrderStatusTag({ status }: { status: OrderStatus }) {
   const v = useVocabulary();
   return (
@@ -32,6 +39,15 @@ export function TransactionStatusTag({ status }: { status: TransactionStatus }) 
   return (
     <Tag color={TRANSACTION_COLORS[status]} data-status={status}>
       {v.transactionStatuses[status]}
+    </Tag>
+  );
+}
+
+export function BookingStatusTag({ status }: { status: BookingStatus }) {
+  const v = useVocabulary();
+  return (
+    <Tag color={BOOKING_COLORS[status]} data-status={status}>
+      {v.bookingStatuses[status]}
     </Tag>
   );
 }

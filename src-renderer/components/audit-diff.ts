@@ -2,6 +2,7 @@ import type { Vocabulary } from '../app/api-types';
 import { labelOf } from '../app/vocabulary-context';
 import { auditFieldLabel } from './audit-labels';
 import { formatFen } from './money-format';
+import { formatRatio } from './ratio-format';
 import { describeMinutes, formatTime } from './time-format';
 
 export interface DiffRow {
@@ -35,8 +36,8 @@ function parseSnapshot(json: string | null): Flat | null {
 function fieldLabel(path: string, v: Vocabulary): string {
   const [head = path, sub] = path.split('.');
   const base = auditFieldLabel(v, head);
-  // Settings hold one time limit per order type: "支付时限 · 餐费账单".
-  if (sub) return `${base} · ${labelOf(v.orderTypes, sub)}`;
+  // Settings hold one time limit per order type ("支付时限 · 餐费账单") and one deposit ratio per service type.
+  if (sub) return `${base} · ${head === 'ratios' ? labelOf(v.serviceTypes, sub) : labelOf(v.orderTypes, sub)}`;
   return base;
 }
 
@@ -45,12 +46,16 @@ function formatValue(path: string, value: unknown, entityType: string, v: Vocabu
   const field = path.split('.')[0] ?? path;
   if (typeof value === 'number' && field.endsWith('Fen')) return formatFen(value);
   if (typeof value === 'number' && field.endsWith('At')) return formatTime(value);
+  // Deposit ratios are basis points: 3000 → 30%.
+  if (typeof value === 'number' && (field === 'ratios' || field === 'depositRatioBp')) return formatRatio(value);
   if (typeof value === 'number' && field === 'expiryMinutes') return `${value} 分钟（${describeMinutes(value)}）`;
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'string') {
     if (field === 'method') return labelOf(v.paymentMethods, value);
     if (field === 'type' && entityType === 'order') return labelOf(v.orderTypes, value);
     if (field === 'status' && entityType === 'order') return labelOf(v.orderStatuses, value);
+    if (field === 'status' && entityType === 'booking') return labelOf(v.bookingStatuses, value);
+    if (field === 'serviceType') return labelOf(v.serviceTypes, value);
     if (field === 'cancelReason') return labelOf(v.cancelReasons, value);
     if (field === 'role') return labelOf(v.roles, value);
     return value;

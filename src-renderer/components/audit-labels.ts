@@ -2,7 +2,7 @@ import type { Vocabulary } from '../app/api-types';
 
 /** How the object of an entry is named: settings by their section, users by id (names change). */
 export function auditEntityName(type: string, id: string): string {
-  if (type === 'settings') return id === 'order' ? '订单规则' : id;
+  if (type === 'settings') return id === 'order' ? '订单规则' : id === 'deposit' ? '定金比例' : id;
   if (type === 'user') return `#${id}`;
   return id;
 }

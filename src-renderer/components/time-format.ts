@@ -15,10 +15,39 @@ export function formatTime(epochMs: number | null | undefined): string {
   return `${shanghaiDate(epochMs)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
+/** 2024-01-01 10:05 in Asia/Shanghai, for times set to the minute (appointments). */
+export function formatMinute(epochMs: number | null | undefined): string {
+  return epochMs === null || epochMs === undefined ? '—' : formatTime(epochMs).slice(0, 16);
+}
+
 /** The Asia/Shanghai calendar date (YYYY-MM-DD) of an instant. */
 export function shanghaiDate(epochMs: number): string {
   const d = new Date(epochMs + SHANGHAI_OFFSET_MS);
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** A wall-clock reading in Asia/Shanghai; month is 1–12. */
+export interface ShanghaiWallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+/**
+ * The instant at which Shanghai clocks show this reading. A date picker hands over the browser's
+ * local wall clock; taking its fields as Shanghai's (and never its own epoch value) keeps "19:30"
+ * meaning 19:30 in Shanghai on a workstation in New York.
+ */
+export function shanghaiInstant(w: ShanghaiWallClock): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - SHANGHAI_OFFSET_MS;
+}
+
+/** What Shanghai clocks show at an instant (the inverse of shanghaiInstant, to the minute). */
+export function shanghaiWallClock(epochMs: number): ShanghaiWallClock {
+  const d = new Date(epochMs + SHANGHAI_OFFSET_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
 }
 
 /** Start of an Asia/Shanghai day (YYYY-MM-DD) as a UTC instant; null for anything else. */

@@ -1,20 +1,21 @@
 import { App, DatePicker, Form, Input, Radio, Select, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { call } from '../../app/api';
-import type { PaymentMethod } from '../../app/api-types';
+import type { PaymentMethod, ServiceType } from '../../app/api-types';
 import { showErrorOnForm } from '../../app/form-errors';
 import { useReportError } from '../../app/use-report-error';
 import { optionsOf, useVocabulary } from '../../app/vocabulary-context';
 import { FormModal } from '../../components/FormModal';
 import { formatFen } from '../../components/money-format';
-
-type ServiceType = 'room' | 'private_dining' | 'meeting_room';
+import { formatRatio } from '../../components/ratio-format';
+import { formatMinute, shanghaiInstant, shanghaiToday, shanghaiWallClock } from '../../components/time-format';
 
 interface Fields {
   guestName: string;
   payerId: string;
   serviceType: ServiceType;
+  /** Shanghai wall-clock time, whatever zone the browser's dayjs thinks it is in (see appointmentInstant). */
   appointment: Dayjs;
   total: string;
   method: PaymentMethod;
@@ -31,7 +32,7 @@ function useDepositQuote(serviceType: ServiceType | undefined, total: string | u
     if (!serviceType || !total?.trim()) return;
     let live = true;
     call('bookings.quoteDeposit', { serviceType, total: total.trim() }).then(
-      (q) => live && setQuote({ key, text: `${formatFen(q.depositFen)}（${q.ratioBp / 100}%）` }),
+      (q) => live && setQuote({ key, text: `${formatFen(q.depositFen)}（${formatRatio(q.ratioBp)}）` }),
       () => live && setQuote({ key, text: '—' }),
     );
     return () => {
@@ -41,13 +42,29 @@ function useDepositQuote(serviceType: ServiceType | undefined, total: string | u
   return quote?.key === key ? quote.text : '—';
 }
 
+/**
+ * The picker works in the browser's zone: a front desk in Shanghai picks "19:30" and a laptop set to
+ * New York hands back 19:30 New York time. Appointments are Shanghai times, so the picked fields are
+ * read as a Shanghai wall clock (fixed UTC+8, as time-format does) and never the picker's own instant.
+ */
+function appointmentInstant(d: Dayjs): number {
+  return shanghaiInstant({ year: d.year(), month: d.month() + 1, day: d.date(), hour: d.hour(), minute: d.minute() });
+}
+
+/** Now on Shanghai clocks, as a picker value (fields = Shanghai's, like the values it returns). */
+function shanghaiNowInPicker(): Dayjs {
+  const w = shanghaiWallClock(Date.now());
+  return dayjs(new Date(w.year, w.month - 1, w.day, w.hour, w.minute));
+}
+
 /** 新建预定: the booking and its deposit order are created together; the cashier then collects the deposit. */
-export function CreateBookingModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (depositOrderNo: string) => void }) {
+export function CreateBookingModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (bookingNo: string) => void }) {
   const v = useVocabulary();
   const [form] = Form.useForm<Fields>();
   const { message } = App.useApp();
   const report = useReportError();
   const deposit = useDepositQuote(Form.useWatch('serviceType', form), Form.useWatch('total', form));
+  const appointment = Form.useWatch('appointment', form);
 
   const submit = async (f: Fields) => {
     try {
@@ -55,13 +72,13 @@ export function CreateBookingModal({ open, onClose, onCreated }: { open: boolean
         guestName: f.guestName.trim(),
         payerId: f.payerId.trim(),
         serviceType: f.serviceType,
-        appointmentAt: f.appointment.valueOf(),
+        appointmentAt: appointmentInstant(f.appointment),
         total: f.total.trim(),
         method: f.method,
         note: f.note?.trim() ?? '',
       });
       void message.success(`预定 ${r.booking.bookingNo} 已创建，定金 ${formatFen(r.booking.depositFen)}`);
-      onCreated(r.depositOrder.orderNo);
+      onCreated(r.booking.bookingNo);
     } catch (e) {
       if (!showErrorOnForm(form, e, FIELD_LABELS)) report(e);
       throw e;
@@ -79,8 +96,21 @@ export function CreateBookingModal({ open, onClose, onCreated }: { open: boolean
       <Form.Item label="服务类型" name="serviceType" rules={[{ required: true, message: '请选择服务类型' }]}>
         <Select options={optionsOf(v.serviceTypes)} />
       </Form.Item>
-      <Form.Item label="预约时间" name="appointment" rules={[{ required: true, message: '请选择预约时间' }]}>
-        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} />
+      <Form.Item
+        label="预约时间"
+        name="appointment"
+        rules={[{ required: true, message: '请选择预约时间' }]}
+        extra={appointment ? <span data-testid="appointment-shanghai">上海时间 {formatMinute(appointmentInstant(appointment))}（UTC+8）</span> : '按上海时间（UTC+8）填写，与本机时区无关'}
+      >
+        {/* No "此刻" button: it would fill in the browser's own clock, not Shanghai's. */}
+        <DatePicker
+          showTime={{ format: 'HH:mm' }}
+          format="YYYY-MM-DD HH:mm"
+          showNow={false}
+          defaultPickerValue={shanghaiNowInPicker()}
+          disabledDate={(d) => d.format('YYYY-MM-DD') < shanghaiToday()}
+          style={{ width: '100%' }}
+        />
       </Form.Item>
       <Form.Item label="总价" name="total" rules={[{ required: true, whitespace: true, message: '请输入总价' }]} extra="单位：元，最多两位小数">
         <Input prefix="¥" suffix="元" inputMode="decimal" autoComplete="off" />

@@ -11,13 +11,17 @@ import { LoadError } from '../../components/LoadError';
 import { fenToYuanInput } from '../../components/money-format';
 import { PageTitle } from '../../components/PageTitle';
 import { describeMinutes } from '../../components/time-format';
+import { DepositRulesCard } from './DepositRulesCard';
 
 interface RuleFields {
   expiryMinutes: Record<OrderType, number>;
   maxOrderAmount: string;
 }
 
-/** 系统设置: payment time limit per order type and the single-order limit (design document 2.1.3, 2.2.3). */
+/**
+ * 系统设置: payment time limit per order type and the single-order limit (design document 2.1.3,
+ * 2.2.3), and the booking deposit ratios, which only users who handle bookings can read.
+ */
 export function SettingsPage() {
   const { can } = useAuth();
   const rules = useChannel('settings.getOrderRules', {});
@@ -27,6 +31,7 @@ export function SettingsPage() {
       {rules.error ? <LoadError error={rules.error} onRetry={rules.reload} /> : null}
       {!rules.data && rules.loading ? <Skeleton active /> : null}
       {rules.data ? <OrderRulesForm key={String(rules.data.version)} rules={rules.data} editable={can('settings:manage')} onSaved={rules.reload} /> : null}
+      <DepositRulesCard editable={can('settings:manage')} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform, PayScene } from '../../../src-main/gateways/gateway';
 import type { PaymentMethod } from '../../../src-main/core/orders/order-types';
+import { callers } from '../../support/callers';
 import { paymentRig, type PaymentRig } from '../../support/payment-rig';
 import { STORE_KINDS } from '../../support/stores';
 
@@ -142,6 +143,17 @@ describe.each(STORE_KINDS)('payments in, end to end through the simulators, on %
     await rig.sandbox.simulator.get('bank').pay(order.orderNo);
     await expect(rig.app.payments.cancel(cashier, order.orderNo, 'admin')).rejects.toThrow('付款人已在支付平台完成支付，订单已更新为已支付，不能取消；如需退款请走退款流程');
     expect(await orderOf(order.orderNo)).toMatchObject({ status: 'paid', paidFen: 12_800 });
+  });
+
+  it('cancelling a booking from a stale screen is refused before its deposit trade is closed', async () => {
+    const admin = (await callers(rig.app)).admin;
+    const { booking } = await admin.ok('bookings.create', { payerId: 'WX_g1', guestName: '陈女士', serviceType: 'room', appointmentAt: Date.now() + 72 * 3_600_000, total: '1000.00', method: 'wechat' });
+    await rig.app.payments.start(cashier, { orderNo: booking.depositOrderNo, scene: 'wechat_native' });
+    const stale = await admin.call('bookings.cancel', { bookingNo: booking.bookingNo, version: booking.version + 1 });
+    expect(stale.ok ? '' : stale.error.message).toBe('数据已被他人修改，请刷新后重试');
+    expect(rig.sandbox.simulator.get('wechat').ledger.trades.get(booking.depositOrderNo)?.state).toBe('pending');
+    await admin.ok('bookings.cancel', { bookingNo: booking.bookingNo, version: booking.version });
+    expect((await rig.app.bookings.get(booking.bookingNo)).booking.status).toBe('cancelled');
   });
 
   it('refuses to start a payment for a scene of another method, or a cancelled order', async () => {
