@@ -20,13 +20,7 @@ describe('客户预定定金 end to end', () => {
   beforeAll(async () => {
     e = await startE2E();
     page = e.page;
-    await e.app.users.setupAdministrator({ username: 'zhao', displayName: '赵出纳', password: ADMIN_PASSWORD });
-    await page.reload();
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('用户名').fill('zhao');
-    await form.getByLabel('密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByTestId('current-user').waitFor();
+    await e.signInAsAdmin('zhao', '赵出纳', ADMIN_PASSWORD);
   });
   afterAll(() => e?.close());
 

@@ -17,13 +17,7 @@ describe('餐费账单 end to end', () => {
   beforeAll(async () => {
     e = await startE2E();
     page = e.page;
-    await e.app.users.setupAdministrator({ username: 'zhao', displayName: '赵出纳', password: ADMIN_PASSWORD });
-    await page.reload();
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('用户名').fill('zhao');
-    await form.getByLabel('密码').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.getByTestId('current-user').waitFor();
+    await e.signInAsAdmin('zhao', '赵出纳', ADMIN_PASSWORD);
     await e.app.mealBills.create({ id: null, name: '系统' }, { stayNo: 'S1203', roomNo: '1203', payerId: 'G1', guestName: '陈女士', items: [{ serviceDate: '2026-11-25', meal: 'breakfast', description: '自助早餐', quantity: 2, unitPriceFen: 48_00 }] });
   });
   afterAll(() => e?.close());

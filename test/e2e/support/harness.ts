@@ -26,6 +26,8 @@ export interface E2E {
   /** A second, independent browser session (another person at another desk). */
   newPage(): Promise<Page>;
   shot(name: string, page?: Page): Promise<string>;
+  /** Creates the administrator (skipping the first-run screen) and logs in through the login form. */
+  signInAsAdmin(username: string, displayName: string, password: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,16 @@ export async function startE2E(kind: StoreKind = 'sqlite', opts: Partial<Omit<Ap
     context: first.context,
     page: first.page,
     newPage: async () => (await open()).page,
+    signInAsAdmin: async (username, displayName, password) => {
+      await app.users.setupAdministrator({ username, displayName, password });
+      const page = first.page;
+      await page.reload();
+      const form = page.getByTestId('login-form');
+      await form.getByLabel('用户名').fill(username);
+      await form.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page.getByTestId('current-user').waitFor();
+    },
     shot: async (name, page = first.page) => {
       const path = join(SHOTS_DIR, `${name}.png`);
       await page.screenshot({ path, fullPage: true });
