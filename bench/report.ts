@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Machine } from './machine';
 import { round } from './measure';
+import type { NotifySection } from './notify-ingest';
+import { renderNotify } from './notify-report';
 
 /** One figure of ours next to its baseline measured in the same run; ratio = value / baseline. */
 export interface ResultEntry {
@@ -54,10 +56,14 @@ export interface Report {
   machine: Machine;
   loadBefore: number[];
   loadAfter: number[];
+  /** 1-minute load average sampled every 5 s while the bench ran. */
+  loadDuring: { mean: number; max: number; samples: number } | null;
   totalSeconds: number;
   fixtures: FixtureNote[];
   lists: ListSection[];
   inserts: InsertSection[];
+  /** Section 3, notification ingest (null when not run). */
+  notify: NotifySection | null;
   findings: string[];
   entries: ResultEntry[];
 }
@@ -85,13 +91,31 @@ export function writeReport(dir: string, r: Report): void {
   out.push(`| MariaDB | ${m.mariadb} (mysql2 ${m.packages.mysql2 ?? '?'}, innodb_buffer_pool_size ${m.innodbBufferPoolMiB ?? '?'} MiB, server defaults) |`);
   out.push(`| TypeORM | ${m.packages.typeorm ?? '?'} |`);
   out.push(`| Load average (1/5/15 min) | before ${r.loadBefore.map((x) => x.toFixed(2)).join(' / ')}, after ${r.loadAfter.map((x) => x.toFixed(2)).join(' / ')} |`);
+  if (r.loadDuring) out.push(`| Load average during the run (1 min, every 5 s) | mean ${r.loadDuring.mean.toFixed(2)}, max ${r.loadDuring.max.toFixed(2)} (${r.loadDuring.samples} samples) |`);
   out.push(`| Total bench time | ${r.totalSeconds.toFixed(0)} s |`);
   out.push('');
-  out.push('Fixtures (1,000,000 orders, 12 months ending 2025-12-31 Asia/Shanghai, the demo-data distribution):');
-  for (const f of r.fixtures)
-    out.push(`- ${f.store}: ${f.where} — ${f.built ? `built in this run in ${f.buildSeconds?.toFixed(0)} s` : 'reused from an earlier run'}`);
-  out.push('');
+  if (r.fixtures.length) {
+    out.push('Fixtures (1,000,000 orders, 12 months ending 2025-12-31 Asia/Shanghai, the demo-data distribution):');
+    for (const f of r.fixtures)
+      out.push(`- ${f.store}: ${f.where} — ${f.built ? `built in this run in ${f.buildSeconds?.toFixed(0)} s` : 'reused from an earlier run'}`);
+    out.push('');
+  }
 
+  if (r.lists.length) renderLists(out, r);
+  if (r.inserts.length) renderInserts(out, r);
+  if (r.notify) out.push(...renderNotify(r.notify));
+
+  out.push('## Findings', '');
+  for (const f of r.findings) out.push(`- ${f}`);
+  out.push('');
+  out.push('## results.json', '');
+  out.push('`[{ name, value, unit, baseline, ratio }]` with ratio = value / baseline: for `ms` above 1 means ours is slower,');
+  out.push('for `rows/s` and `notifications/s` below 1 means ours is slower.', '');
+  out.push('```json', JSON.stringify(r.entries, null, 2), '```');
+  writeFileSync(join(dir, 'RESULTS.md'), `${out.join('\n')}\n`);
+}
+
+function renderLists(out: string[], r: Report): void {
   out.push('## 1. Order list: three filters + sort, page of 50 + total count', '');
   out.push("Filter `status IN ('paid') AND payment_method IN ('wechat') AND created_at in one calendar month`, `ORDER BY created_at DESC, id DESC`,");
   out.push('page 1–10 of 50, month varied over the 12 months of the fixture; 200 measured runs per side after 20 warm-up runs, ours and');
@@ -128,7 +152,9 @@ export function writeReport(dir: string, r: Report): void {
     for (const p of l.plans) out.push(`- ${p.statement}: \`${p.plan.join(' | ')}\``);
     out.push('');
   }
+}
 
+function renderInserts(out: string[], r: Report): void {
   out.push('## 2. Bulk insert of 100,000 orders', '');
   out.push('Into an empty `payment_orders` with all the indexes of the migration, a fresh database per run; one transaction.');
   out.push('**Ours** = `store.transaction(tx => tx.orders.insertMany(orders))` → `insertRows` (src-main/db/bulk-insert.ts): parameterized');
@@ -148,12 +174,4 @@ export function writeReport(dir: string, r: Report): void {
   const list = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
   out.push('All rounds (ms): ' + r.inserts.map((i) => `${i.store} ours ${list(i.oursMs)}, raw ${list(i.rawMs)}`).join('; '));
   out.push('');
-  out.push('## Findings', '');
-  for (const f of r.findings) out.push(`- ${f}`);
-  out.push('');
-  out.push('## results.json', '');
-  out.push('`[{ name, value, unit, baseline, ratio }]` with ratio = value / baseline: for `ms` above 1 means ours is slower,');
-  out.push('for `rows/s` below 1 means ours is slower.', '');
-  out.push('```json', JSON.stringify(r.entries, null, 2), '```');
-  writeFileSync(join(dir, 'RESULTS.md'), `${out.join('\n')}\n`);
 }
