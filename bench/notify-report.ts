@@ -1,4 +1,4 @@
-import type { LoadFigures, NotifySection } from './notify-ingest';
+import type { GroupCommitFigures, LoadFigures, NotifySection } from './notify-ingest';
 import { entry, type ResultEntry } from './report';
 
 /** Section 3 of RESULTS.md, its findings and its results.json entries. */
@@ -99,8 +99,8 @@ export function renderNotify(s: NotifySection): string[] {
   const lock = s.auditLock;
   if (lock) {
     out.push(
-      `The audit head lock (\`audit_head\` id = 1, taken by \`AuditRepository.append\` with \`SELECT … FOR UPDATE\`) was held by ${en(lock.n)} transactions for ${ms(lock.mean)} on average (p50 ${ms(lock.p50)}, p99 ${ms(lock.p99)}), from the lock being granted to COMMIT's answer. ` +
-        `While only one transaction can hold it, ${en(lock.n)} × ${ms(lock.mean)} = ${en((lock.n * lock.mean) / 1000, 1)} s of the run's ${en(e.wallMs / 1000, 1)} s were spent inside it — the run is serialized on this row. What the holders sent while holding it:`,
+      `The audit head lock (\`audit_head\` id = 1, taken by \`AuditRepository.append\` with \`SELECT … FOR UPDATE\`) was held by ${en(lock.n)} transactions for ${ms(lock.mean)} on average (p50 ${ms(lock.p50)}, p99 ${ms(lock.p99)}), measured in JavaScript from the grant arriving to COMMIT's answer (so the server's event-loop delay at both ends is included). ` +
+        `Only one transaction can hold it: ${en(lock.n)} holders in the run's ${en(e.wallMs / 1000, 1)} s is one every ${ms(e.wallMs / lock.n)}, no more than the hold time — the paying transactions went through this row one at a time for the whole run. What the holders sent while holding it:`,
       '',
     );
     out.push('| Statements while holding the audit head lock | Transactions |', '|---|---|');
@@ -114,7 +114,7 @@ export function renderNotify(s: NotifySection): string[] {
       `#### CPU profile of the app server (\`--cpu-prof\`, a separate pass of ${sentNote(s.profiledRun)} notifications on a fresh database: ${en(s.profiledRun.perSecond)}/s under the profiler)`,
       '',
       `Sampled ${en(p.totalMs / 1000, 1)} s (the whole process, start-up included), of which ${en(p.busyMs / 1000, 1)} s not idle = ${(p.busyMs / s.profiledRun.requests).toFixed(2)} ms per notification; the process's CPU time over the load itself was ${perNotification(s.profiledRun.serverCpuMs, s.profiledRun.requests)} per notification. ` +
-        "The profiler samples wall time: on a shared 2-core machine a process that is runnable but not running (typically right after a socket write woke MariaDB or the client) is counted in the frame it was in, so native frames such as `writeBuffer` (mysql2's socket writes) weigh more here than in CPU time. Self time by area:",
+        "The two totals measure different things: the profiler samples the main thread's wall time (a moment runnable but not running, e.g. right after a socket write woke MariaDB, is counted in the frame it was in, such as `writeBuffer`), the CPU time counts every thread of the process (V8's garbage-collector and compiler threads too). Self time by area:",
       '',
     );
     out.push('| Area | Self time | Share of busy |', '|---|---|---|');
@@ -236,8 +236,8 @@ export function notifyFindings(s: NotifySection, machineCores: number): string[]
         `. ${allHold ? 'The same proof holds' : 'NOT every check of the proof holds (see above)'} — every order paid once, one order.pay entry each, the hash chain intact — with the same durability (each request answered only after its batch committed). ` +
         (best.perSecond >= NOTIFY_GOAL_PER_SECOND
           ? `That meets the goal of ${en(NOTIFY_GOAL_PER_SECOND)}/s on this machine.`
-          : `The best variant is still ${(NOTIFY_GOAL_PER_SECOND / best.perSecond).toFixed(1)}× short of ${en(NOTIFY_GOAL_PER_SECOND)}/s in this run, and overlapping batches ${two ? `changed little (${en(two.perSecond)}/s vs ${en(one.perSecond)}/s${two.deadlockRetries ? `, with ${two.deadlockRetries} batches run again after InnoDB deadlocks between overlapping batches` : ''})` : 'was not tried'}: the database is no longer the limit. ` +
-            `At ${en(best.perSecond)}/s the server process used ${best.serverCpuMs === null ? '?' : ((best.serverCpuMs / best.wallMs)).toFixed(2)} of a core (${perNotification(best.serverCpuMs, best.requests)} per notification: HTTP, the gateway's verification with zod, the batching), the client ${(best.clientCpuMs / best.wallMs).toFixed(2)}, MariaDB ${cores(best.mariadbCores)}, with ${cores(best.busyCores)} of the machine's ${machineCores} cores busy in all: ${en(NOTIFY_GOAL_PER_SECOND)}/s needs the server's own per-notification CPU down to the bare server's (${perNotification(s.bare.serverCpuMs, s.bare.requests)}) or a second server process, or fewer things sharing the two cores (the load generator and MariaDB run on the same machine here).`),
+          : `The best variant is still ${(NOTIFY_GOAL_PER_SECOND / best.perSecond).toFixed(1)}× short of ${en(NOTIFY_GOAL_PER_SECOND)}/s in this run, and overlapping batches ${two ? `${Math.abs(two.perSecond / one.perSecond - 1) < 0.15 ? 'changed little' : two.perSecond > one.perSecond ? 'helped only so much' : 'did not help'} (${en(two.perSecond)}/s vs ${en(one.perSecond)}/s${two.deadlockRetries ? `, with ${two.deadlockRetries} batches run again after InnoDB deadlocks between overlapping batches` : ''})` : 'were not tried'}. ` +
+            groupCommitCpu(best, machineCores, bareCpu)),
     );
   }
   f.push(
@@ -257,6 +257,25 @@ export function notifyFindings(s: NotifySection, machineCores: number): string[]
     );
   }
   return f;
+}
+
+/** Where the CPU went in the best group-commit run, and what the two cores would allow. */
+function groupCommitCpu(g: GroupCommitFigures, machineCores: number, bareCpu: number | null): string {
+  const wallS = g.wallMs / 1000;
+  const server = g.serverCpuMs === null ? null : g.serverCpuMs / g.requests;
+  const client = g.clientCpuMs / g.requests;
+  const maria = g.mariadbCores === null ? null : (g.mariadbCores * wallS * 1000) / g.requests;
+  if (server === null || maria === null) return '';
+  const perNotif = server + client + maria;
+  const oursCores = (perNotif * g.requests) / g.wallMs;
+  const others = g.busyCores - oursCores;
+  return (
+    `At ${en(g.perSecond)}/s the server process used ${server.toFixed(2)} ms of CPU per notification (HTTP, the gateway's verification with zod, the batching; one process could do about ${en(1000 / server)}/s on its own core), the client ${client.toFixed(2)} ms, MariaDB ${maria.toFixed(2)} ms: ${perNotif.toFixed(2)} ms together, so ${machineCores} cores would carry at most about ${en((machineCores * 1000) / perNotif)}/s if they were all theirs` +
+    (others > 0.15 ? `; ${g.busyCores.toFixed(2)} cores were busy during the run, ${others.toFixed(2)} of them other work on the machine.` : '.') +
+    ` With the database no longer the limit, what is left is CPU on a machine that also runs MariaDB and the load generator: ${
+      (machineCores * 1000) / perNotif >= NOTIFY_GOAL_PER_SECOND ? 'the goal is within reach of group commit, with little headroom; ' : ''
+    }acknowledging after the inbox insert (suggestion 4) or bringing the server's per-notification CPU towards the bare server's${bareCpu === null ? '' : ` (${bareCpu.toFixed(2)} ms)`} gives more.`
+  );
 }
 
 /** Statements of a paying transaction that the result does not need (see the findings). */

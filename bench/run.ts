@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -247,6 +247,8 @@ if (runNotify) {
     dataDir: DATA_DIR,
   });
   entries.push(...notifyEntries(notify));
+  // Every figure of the section, for a closer look than RESULTS.md gives.
+  writeFileSync(join(DATA_DIR, 'notify.json'), JSON.stringify(notify, null, 1));
 }
 
 // ---- findings -------------------------------------------------------------------------------------
