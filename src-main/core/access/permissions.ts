@@ -23,6 +23,22 @@ export const PERMISSIONS = [
   'alerts:view',
   'alerts:manage',
   'notifications:view',
+  // Money out (issue 5): refunds, the approval engine, supplier payments, the permission matrix, masking.
+  'refund:view',
+  'refund:request',
+  'refund:execute',
+  'approval:view',
+  'approval:refund',
+  'approval:supplier_payment',
+  'approval:payout_batch',
+  'approval:rules',
+  'supplier:view',
+  'supplier:manage',
+  'supplier_payment:create',
+  'supplier_payment:execute',
+  'voucher:view',
+  'sensitive:unmask',
+  'role:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +63,21 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'alerts:view': '查看告警',
   'alerts:manage': '确认（处理）告警',
   'notifications:view': '查看通知记录',
+  'refund:view': '查看退款',
+  'refund:request': '申请退款',
+  'refund:execute': '执行退款（发送至支付平台、查询结果）',
+  'approval:view': '查看审批中心',
+  'approval:refund': '审批退款',
+  'approval:supplier_payment': '审批供应商付款',
+  'approval:payout_batch': '审批批量付款',
+  'approval:rules': '配置审批规则',
+  'supplier:view': '查看供应商与应付款',
+  'supplier:manage': '管理供应商与应付款',
+  'supplier_payment:create': '创建付款单',
+  'supplier_payment:execute': '执行付款（转账）',
+  'voucher:view': '查看、打印付款凭证',
+  'sensitive:unmask': '查看完整敏感信息（银行账号、证件号、手机号），留审计记录',
+  'role:manage': '编辑权限矩阵（角色 × 操作）',
 };
 
 /** Channels that need no permission: `public` before login, `session` for any logged-in user. */
@@ -64,10 +95,13 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  accountant: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view', 'booking:manage', 'mealbill:manage', 'alerts:view', 'alerts:manage', 'notifications:view'],
-  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage'],
-  approver: ['order:view', 'transaction:view', 'stats:view'],
-  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view'],
+  accountant: [
+    'order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view', 'booking:manage', 'mealbill:manage', 'alerts:view', 'alerts:manage', 'notifications:view',
+    'refund:view', 'refund:request', 'refund:execute', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view',
+  ],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage', 'refund:view', 'refund:request', 'supplier:view', 'voucher:view'],
+  approver: ['order:view', 'transaction:view', 'stats:view', 'refund:view', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'voucher:view'],
+  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view', 'refund:view', 'approval:view', 'supplier:view', 'voucher:view'],
 };
 
 export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {

@@ -35,6 +35,18 @@ export type SandboxPayLink = (platform: Platform, orderNo: string, result: Creat
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'exception' | 'ignored' | 'deferred';
 
+type NonPaymentEvent = Exclude<VerifiedNotification['event'], { kind: 'payment' }>;
+/**
+ * Applies a refund or transfer notification inside the inbox entry's transaction (the refund and
+ * payout services register one each), so the entry is settled exactly when its effect commits.
+ */
+export type InboxEventHandler<K extends NonPaymentEvent['kind']> = (
+  tx: Tx,
+  platform: Platform,
+  event: Extract<NonPaymentEvent, { kind: K }>,
+  source: string,
+) => Promise<{ kind: 'applied' | 'exception' | 'ignored'; detail: string }>;
+
 /** WeChat refuses to close a trade in its first five minutes (its close API documentation). */
 const MIN_AGE_BEFORE_CLOSE_MS = 5 * MINUTE_MS;
 /** How long a claimed order stays with one instance if it dies mid-work. */
@@ -60,6 +72,18 @@ export class PaymentService {
     private readonly workerId: string,
     private readonly sandboxPayLink?: SandboxPayLink,
   ) {}
+
+  private readonly eventHandlers: { refund?: InboxEventHandler<'refund'>; transfer?: InboxEventHandler<'transfer'> } = {};
+
+  /** Registers the service that applies refund (or transfer) notifications taken by the callbacks. */
+  onInboxEvent<K extends NonPaymentEvent['kind']>(kind: K, handler: InboxEventHandler<K>): void {
+    (this.eventHandlers as Record<string, unknown>)[kind] = handler;
+  }
+
+  private applyOtherEvent(tx: Tx, platform: Platform, event: NonPaymentEvent, source: string): Promise<{ kind: 'applied' | 'exception' | 'ignored'; detail: string }> | null {
+    if (event.kind === 'refund') return this.eventHandlers.refund?.(tx, platform, event, source) ?? null;
+    return this.eventHandlers.transfer?.(tx, platform, event, source) ?? null;
+  }
 
   private withSandboxLink(p: StartedPayment, platform: Platform): StartedPayment {
     const link = this.sandboxPayLink?.(platform, p.orderNo, p.result);
@@ -149,8 +173,14 @@ export class PaymentService {
         return await this.store.transaction(async (tx) => {
           const { entry } = await tx.inbox.receive({ platform: v.platform, notificationId: v.notificationId, eventKind: v.event.kind, refNo, payload: v.payload, at: this.clock.now() });
           if (entry.status !== 'received') return 'duplicate';
-          if (v.event.kind !== 'payment') return 'deferred'; // refunds and transfers: their issues apply them from the inbox
-          const outcome = await this.applyTradeStatus(tx, v.platform, { ...v.event }, `通知 ${v.notificationId}`);
+          let outcome: { kind: 'applied' | 'exception' | 'ignored'; detail: string };
+          if (v.event.kind === 'payment') outcome = await this.applyTradeStatus(tx, v.platform, { ...v.event }, `通知 ${v.notificationId}`);
+          else {
+            // No service registered for this kind: the entry stays 'received', a later delivery applies it.
+            const other = this.applyOtherEvent(tx, v.platform, v.event, `通知 ${v.notificationId}`);
+            if (!other) return 'deferred';
+            outcome = await other;
+          }
           await tx.inbox.settle(entry.id, entry.version, outcome.kind, outcome.detail, this.clock.now());
           return outcome.kind;
         });
