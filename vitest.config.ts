@@ -27,6 +27,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A screen answers within a second on an idle machine; CI shares 2 cores, so polls wait longer before failing.
+          expect: { poll: { timeout: 5_000 } },
           sequence: { groupOrder: 2 },
         },
       },

@@ -39,7 +39,9 @@ export function renderNotify(s: NotifySection): string[] {
     'encrypted with AEAD_AES_256_GCM under the APIv3 key, the request signed SHA256withRSA with the platform key; test keys made for the run.',
     '**Ours** = `startPaymentServer` (hosts/server.ts) in its own process on a MariaDB-backed `openApp` whose registry holds a',
     '`WechatPayGateway` with those keys: `POST /api/payment/callback/wechat` → `PaymentService.handleNotification` → verify + decrypt',
-    '→ `apply`: inbox row (unique key) and the payment applied in one transaction. Logging as `npm run server` sets it up (file + stdout).',
+    '→ group commit (`GroupCommit` → `PaymentService.applyMany`): the notifications that arrived while the previous batch was being written are applied in ONE',
+    'transaction (inbox entries read at once and written settled, orders read `FOR UPDATE` at once, one write per table, the audit chain extended once as the',
+    "transaction's last step), each request answered only after its batch committed. Logging as `npm run server` sets it up (file + stdout).",
     '**(a)** a bare `node:http` server in its own process doing only the timestamp window, the RSA verification and the AES-GCM',
     'decryption (+ `JSON.parse`) with `node:crypto`: same requests, same client, same concurrency. **(b)** raw single-row',
     `autocommit INSERTs of inbox-sized rows (${s.rawInsert.rowBytes} bytes of data each) into a fresh \`notification_inbox\` (the app's schema), mysql2 pool of ${s.rawInsert.connections}, concurrency ${s.concurrency}.`,
@@ -99,8 +101,8 @@ export function renderNotify(s: NotifySection): string[] {
   const lock = s.auditLock;
   if (lock) {
     out.push(
-      `The audit head lock (\`audit_head\` id = 1, taken by \`AuditRepository.append\` with \`SELECT … FOR UPDATE\`) was held by ${en(lock.n)} transactions for ${ms(lock.mean)} on average (p50 ${ms(lock.p50)}, p99 ${ms(lock.p99)}), measured in JavaScript from the grant arriving to COMMIT's answer (so the server's event-loop delay at both ends is included). ` +
-        `Only one transaction can hold it: ${en(lock.n)} holders in the run's ${en(e.wallMs / 1000, 1)} s is one every ${ms(e.wallMs / lock.n)}, no more than the hold time — the paying transactions went through this row one at a time for the whole run. What the holders sent while holding it:`,
+      `The audit head lock (\`audit_head\` id = 1, taken by \`AuditRepository.flush\` with \`SELECT … FOR UPDATE\` as the last step of every store transaction) was held by ${en(lock.n)} transactions for ${ms(lock.mean)} on average (p50 ${ms(lock.p50)}, p99 ${ms(lock.p99)}), measured in JavaScript from the grant arriving to COMMIT's answer (so the server's event-loop delay at both ends is included); ` +
+        `together ${((lock.n * lock.mean) / e.wallMs * 100).toFixed(0)}% of the run's ${en(e.wallMs / 1000, 1)} s. What the holders sent while holding it:`,
       '',
     );
     out.push('| Statements while holding the audit head lock | Transactions |', '|---|---|');
@@ -178,19 +180,16 @@ export function notifyFindings(s: NotifySection, machineCores: number): string[]
   );
   const shapes = s.transactions;
   const paying = shapes.find((t) => t.seq.includes('UPDATE payment_orders'));
-  const payingSteps = paying?.seq.split(' → ');
-  const dup = shapes.find((t) => !t.seq.includes('UPDATE payment_orders'));
   // Two limits meet here: the server process's CPU (Node runs the JavaScript on one thread) and the
   // audit head lock (one holder at a time). Which one bound this run is read from the figures.
   const serverCores = e.serverCpuMs === null ? null : e.serverCpuMs / e.wallMs;
   const verifyInclusive = s.profile?.inclusive.find((x) => x.fn === 'verifyWechatNotification');
   const verifyMs = verifyInclusive && s.profiledRun ? verifyInclusive.ms / s.profiledRun.requests : null;
   const [locked, unlocked, pool64] = s.replays;
-  const lockHoldsReplays = !!locked && !!unlocked && unlocked.perSecond > locked.perSecond * 1.15;
   const cpuBound = serverCores !== null && serverCores >= 0.85;
   if (serverCpu !== null && bareCpu !== null && serverCores !== null)
     f.push(
-      `Server CPU: the app server spent ${serverCpu.toFixed(2)} ms of CPU per notification (kernel ${e.serverSystemMs === null ? '?' : (e.serverSystemMs / n).toFixed(2)} ms) against ${bareCpu.toFixed(2)} ms for the bare server — verification itself is cheap (an RSA-2048 verify is ≈ 0.03 ms on this CPU${verifyMs === null ? '' : `, the whole \`verifyWechatNotification\` ${verifyMs.toFixed(2)} ms in the profile`}); the rest is the ${paying ? paying.seq.split(' → ').length : '~17'} statements of a paying notification, each built, escaped, sent, parsed and mapped by TypeORM and mysql2. ` +
+      `Server CPU: the app server spent ${serverCpu.toFixed(2)} ms of CPU per notification (kernel ${e.serverSystemMs === null ? '?' : (e.serverSystemMs / n).toFixed(2)} ms) against ${bareCpu.toFixed(2)} ms for the bare server — verification itself is cheap (an RSA-2048 verify is ≈ 0.03 ms on this CPU${verifyMs === null ? '' : `, the whole \`verifyWechatNotification\` ${verifyMs.toFixed(2)} ms in the profile`}); the rest is HTTP, the gateway's checks (zod), the structured log line of each notification and the batch's ${paying ? paying.seq.split(' → ').length : '~13'} statements (${paying ? `${en(paying.n)} batches, ${(n / paying.n).toFixed(1)} notifications each on average` : 'per batch'}), each built, escaped, sent, parsed and mapped by TypeORM and mysql2. ` +
         `The server process used ${serverCores.toFixed(2)} of a core over the run: ${
           cpuBound
             ? `it was CPU-bound — Node runs the JavaScript on one thread, and ${serverCpu.toFixed(2)} ms per notification caps one process at about ${en(1000 / serverCpu)}/s, which is what was measured`
@@ -200,25 +199,17 @@ export function notifyFindings(s: NotifySection, machineCores: number): string[]
         (s.profile ? ` The profile puts ${(areaShare(s, 'TypeORM') * 100).toFixed(0)}% of the server's busy time in TypeORM (query building, parameter escaping, result mapping), ${(areaShare(s, 'mysql2 (driver)') * 100).toFixed(0)}% in mysql2 (its promise wrapper captures a stack trace per query: \`captureStackHolder\`), ${(nativeShare(s) * 100).toFixed(0)}% in native code (socket writes to MariaDB dominate), ${(areaShare(s, 'our code (src-main)') * 100).toFixed(0)}% in our own code.` : ''),
     );
   const lock = s.auditLock;
-  if (head && lock) {
-    const inside = lock.sequences[0]?.seq.split(' → ') ?? [];
+  if (head && lock)
     f.push(
-      `The audit head row serializes every paying transaction: \`AuditRepository.append\` locks \`audit_head\` (id = 1) with \`SELECT … FOR UPDATE\` and the lock is held until COMMIT. ` +
-        `Measured on the app's own connections, holders kept it ${ms(lock.mean)} on average (p99 ${ms(lock.p99)}) while sending ${Math.max(0, inside.length - 1)} more statements and the commit (\`${inside.join(' → ')}\` in ${en(lock.sequences[0]?.n ?? 0)} of ${en(lock.n)} transactions) — each a round trip that also waits for the server's busy event loop, and the COMMIT a redo-log flush. ` +
-        `The paying transactions pass this row strictly one at a time: ${en(lock.n)} of them in ${en(e.wallMs / 1000, 0)} s is one every ${ms(e.wallMs / lock.n)}, about the hold time itself (the JavaScript-side figure, ${ms(lock.mean)}, includes the event-loop delay at both ends). ` +
-        (cpuBound
-          ? `Here the two limits coincide: the hold time is long because every round trip inside it waits for the saturated event loop${lockHoldsReplays ? ', so cutting CPU alone would leave the lock as the next limit — the replays below show it (the same statements without TypeORM are still held back by the lock)' : ''}. `
-          : 'So this critical section set the pace of the run. ') +
-        `Waiting for the lock averaged ${ms(head.ms / head.n)} per notification.` +
-        (begin ? ` In front of it, 64 requests queue for TypeORM's 10 pooled connections: \`START TRANSACTION\` (which includes getting a connection) averaged ${ms(begin.ms / begin.n)}.` : '') +
+      `The audit head row (\`audit_head\` id = 1) no longer serializes the notifications: a store transaction keeps its audit entries until its end and \`AuditRepository.flush\` links them into the chain as its last step (head \`SELECT … FOR UPDATE\`, one multi-row INSERT, one UPDATE, COMMIT). ` +
+        `Measured on the app's own connections it was held ${ms(lock.mean)} on average (p99 ${ms(lock.p99)}) by ${en(lock.n)} transactions (\`${lock.sequences[0]?.seq ?? ''}\` in ${en(lock.sequences[0]?.n ?? 0)} of them), ${((lock.n * lock.mean) / e.wallMs * 100).toFixed(0)}% of the run's wall time; waiting for it averaged ${ms(head.ms / head.n)}.` +
+        (begin ? ` \`START TRANSACTION\` (which includes getting one of TypeORM's 10 pooled connections) averaged ${ms(begin.ms / begin.n)}.` : '') +
         (commit ? ` COMMIT averaged ${ms(commit.ms / commit.n)}.` : ''),
     );
-  }
   f.push(
-    `Statements: ${(total / n).toFixed(1)} per notification on average${paying ? `; a paying notification is one transaction of ${paying.seq.split(' → ').length} statements (START TRANSACTION and COMMIT included)` : ''}${dup ? `, a duplicate ${dup.seq.split(' → ').length}` : ''}, each a loopback round trip through TypeORM. ` +
-      'Not needed for the result: the `SELECT id, version, updated_seq … WHERE id = ?` TypeORM sends after each query-builder INSERT of an entity with a generated id and version columns (inbox and outbox rows), `InboxRepository.receive` reading the row it has just inserted once more `FOR UPDATE` (the insert already holds its lock; the insert id and the known values would do), and the order read twice `FOR UPDATE` (`applyTradeStatus`, then `confirmPaymentIn`). ' +
-      "The pending transaction could be updated directly (`UPDATE transactions … WHERE order_no = ? AND type = 'payment' AND status = 'pending'`, checking the row count) instead of read first. " +
-      'And the order-event listeners (booking lookup, outbox message) and the inbox `settle` run after the audit append, i.e. inside the audit head lock.',
+    `Statements: ${(total / n).toFixed(2)} per notification on average${paying ? `; a batch of payment notifications is one transaction of ${paying.seq.split(' → ').length} statements (START TRANSACTION and COMMIT included) whatever its size — ${en(paying.n)} batches, ${(n / paying.n).toFixed(1)} notifications each on average (the client keeps ${s.concurrency} in flight: while one batch is written the next one gathers)` : ''}. ` +
+      'Per batch: the inbox entries read at once (a notification id seen before, or twice in the batch, is a duplicate), the orders read `FOR UPDATE` at once, each notification decided in arrival order against the state the earlier ones left, then one UPDATE of the orders and one locking read and one UPDATE of their pending payment transactions (`CASE` per row, version-checked), the bookings behind them read at once, the payers\' messages in one outbox INSERT, the new inbox entries in one INSERT already settled, and the audit entries in one INSERT. ' +
+      'A batch that fails for any reason is rolled back and its notifications are applied one by one (one transaction each), so a bad notification only fails itself.',
   );
   if (locked && unlocked)
     f.push(
@@ -240,12 +231,11 @@ export function notifyFindings(s: NotifySection, machineCores: number): string[]
             groupCommitCpu(best, machineCores, bareCpu)),
     );
   }
-  f.push(
-    'Suggestions, in order of effect: (1) batch the apply step — an in-process queue in PaymentService that applies the notifications waiting at that moment in one transaction (group commit, as prototyped), answering each platform request after its batch commits; this amortizes the audit head lock, the round trips and the redo-log flush over the batch and keeps exactly-once (the inbox key) and the hash chain; ' +
-      `(2) if one transaction per notification stays, take the audit head lock as the LAST step before COMMIT (order-event listeners and the inbox settle before the audit append) and cut the statements (no read-backs after INSERT, one \`FOR UPDATE\` read of the order, the pending transaction updated without reading it first) — the critical section shrinks to one INSERT + one UPDATE + COMMIT${payingSteps ? `, and a paying notification from ${payingSteps.length} statements to ${payingSteps.length - removable(payingSteps)}` : ''}; ` +
-      '(3) raise TypeORM\'s `poolSize` from 10 only together with (1) or (2): with the head lock as it is, more connections just queue on the lock; ' +
-      `(4) "acknowledge quickly", as issue 4 puts it: answer WeChat once the raw notification is in the inbox and apply from the inbox asynchronously in batches — the inbox key already makes the apply idempotent; the two baselines bound that acknowledgement path on this machine (verify + decrypt ${en(s.bare.perSecond)}/s, one autocommit INSERT ${en(s.rawInsert.perSecond)}/s), above the goal, provided the batched apply behind it keeps up.`,
-  );
+  if (serverCpu !== null && bareCpu !== null)
+    f.push(
+      `What is left: the app server's ${serverCpu.toFixed(2)} ms of CPU per notification against the bare server's ${bareCpu.toFixed(2)} ms. With the database work amortized over the batch, most of it is per notification and outside the database: the HTTP handling of hosts/server.ts, the gateway's verification with zod, the info log line written for every notification (redacted, to the file and stdout), metrics, and the garbage they make. ` +
+        `For ${en(NOTIFY_GOAL_PER_SECOND)}/s on ${machineCores} cores the server, MariaDB and the client together may use ${((machineCores * 1000) / NOTIFY_GOAL_PER_SECOND).toFixed(2)} ms per notification; "acknowledge quickly" (answer once the raw notification is in the inbox, apply from the inbox in batches) would not cut this CPU, only move it.`,
+    );
   if (e.busyCores > 0 && e.mariadbCores !== null && e.serverCpuMs !== null) {
     const ours = e.serverCpuMs / e.wallMs + e.clientCpuMs / e.wallMs + e.mariadbCores;
     f.push(
@@ -278,12 +268,6 @@ function groupCommitCpu(g: GroupCommitFigures, machineCores: number, bareCpu: nu
   );
 }
 
-/** Statements of a paying transaction that the result does not need (see the findings). */
-function removable(steps: string[]): number {
-  const unneeded = new Set(['SELECT notification_inbox', 'SELECT notification_inbox FOR UPDATE', 'SELECT notification_outbox', 'SELECT transactions']);
-  const orderReads = steps.filter((k) => k === 'SELECT payment_orders FOR UPDATE').length;
-  return steps.filter((k) => unneeded.has(k)).length + Math.max(0, orderReads - 1);
-}
 
 function areaShare(s: NotifySection, area: string): number {
   return s.profile?.areas.find((a) => a.area === area)?.shareOfBusy ?? 0;

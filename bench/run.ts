@@ -36,8 +36,8 @@ const { values: args } = parseArgs({
     notifications: { type: 'string', default: '50000' },
     'notify-budget': { type: 'string', default: '300' },
     'notify-profile': { type: 'string', default: '3000' },
-    'notify-replay': { type: 'string', default: '4000' },
-    'notify-group-commit': { type: 'string', default: 'yes' },
+    'notify-replay': { type: 'string', default: '0' },
+    'notify-group-commit': { type: 'string', default: 'no' },
   },
 });
 const RUNS = Number(args.runs);
@@ -61,7 +61,7 @@ if (
   !['yes', 'no'].includes(args['notify-group-commit'] ?? '')
 ) {
   console.error(
-    '用法: npm run bench -- [--only sqlite|mysql|notify] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000] [--notify-replay 4000] [--notify-group-commit yes|no]',
+    '用法: npm run bench -- [--only sqlite|mysql|notify] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000] [--notify-replay 0] [--notify-group-commit no|yes]',
   );
   process.exit(2);
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { type AuditContent } from '../../core/audit/audit-record';
 import type { Page } from '../../core/orders/order';
+import { insertRows } from '../bulk-insert';
 import { AuditEntity, AuditHeadEntity, type AuditRow } from '../entities/audit-entity';
 
 export interface AuditEntry extends AuditContent {
@@ -44,52 +45,66 @@ function fromRow(r: AuditRow): AuditEntry {
   };
 }
 
+const AUDIT_COLUMNS = ['seq', 'at', 'actor_id', 'actor_name', 'action', 'entity_type', 'entity_id', 'before_json', 'after_json', 'prev_hash', 'hash'] as const;
+
 export class AuditRepository {
+  /** Entries of this unit of work not yet linked into the chain (only when `deferred`). */
+  private pending: { input: AuditInput; at: number }[] = [];
+
   constructor(
     private readonly em: EntityManager,
     private readonly hasher: AuditHasher,
     private readonly lockRows: boolean,
     private readonly nextSeq: () => number,
+    /**
+     * Inside a store transaction: entries are kept until `flush`, which the store calls right before
+     * COMMIT. The chain head's row lock is then taken as the transaction's last step and held only
+     * for one INSERT and one UPDATE, instead of from the first audited change to the end.
+     */
+    private readonly deferred = false,
   ) {}
 
   /**
-   * Appends one entry to the chain. The head row is locked for the rest of the transaction, so two
-   * writers on MySQL cannot both link to the same predecessor; on SQLite the writer lock does that.
+   * Adds one entry to the chain, in the order of the calls. Deferred (in a transaction) it is linked
+   * and written by `flush` at the end of the transaction; otherwise at once.
    */
-  async append(input: AuditInput, at: number): Promise<AuditEntry> {
+  async append(input: AuditInput, at: number): Promise<void> {
+    this.pending.push({ input, at });
+    if (!this.deferred) await this.flush();
+  }
+
+  /**
+   * Links the pending entries to the chain head and writes them: the head row is locked (on MySQL
+   * until the transaction ends, so two writers cannot both link to the same predecessor; on SQLite
+   * the writer lock does that), the entries go in one multi-row INSERT, the head is moved once.
+   */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const entries = this.pending;
+    this.pending = [];
     const qb = this.em.createQueryBuilder(AuditHeadEntity, 'h').where('h.id = 1');
     if (this.lockRows) qb.setLock('pessimistic_write');
     const head = await qb.getOneOrFail();
-    const content: AuditContent = { ...input, seq: head.seq + 1, at, prevHash: head.hash };
-    const hash = this.hasher(content);
-    await this.em
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEntity)
-      .values({
-        seq: content.seq,
-        at,
-        actor_id: input.actorId,
-        actor_name: input.actorName,
-        action: input.action,
-        entity_type: input.entityType,
-        entity_id: input.entityId,
-        before_json: input.before,
-        after_json: input.after,
-        prev_hash: head.hash,
-        hash,
-      })
-      .execute();
+    let prevHash = head.hash;
+    let seq = head.seq;
+    const rows: unknown[][] = [];
+    for (const { input, at } of entries) {
+      const content: AuditContent = { ...input, seq: ++seq, at, prevHash };
+      const hash = this.hasher(content);
+      rows.push([seq, at, input.actorId, input.actorName, input.action, input.entityType, input.entityId, input.before, input.after, prevHash, hash]);
+      prevHash = hash;
+    }
+    await insertRows(this.em, 'audit_log', AUDIT_COLUMNS, rows);
     await this.em
       .createQueryBuilder()
       .update(AuditHeadEntity)
-      .set({ seq: content.seq, hash, version: head.version + 1, updated_seq: this.nextSeq() })
+      .set({ seq, hash: prevHash, version: head.version + 1, updated_seq: this.nextSeq() })
       .where('id = 1')
       .execute();
-    return { ...content, hash };
   }
 
   async list(f: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {
+    await this.flush(); // a read inside the transaction sees its own entries
     const qb = this.em.createQueryBuilder(AuditEntity, 'a');
     if (f.from !== undefined) qb.andWhere('a.at >= :from', { from: f.from });
     if (f.to !== undefined) qb.andWhere('a.at < :to', { to: f.to });
@@ -104,6 +119,7 @@ export class AuditRepository {
   }
 
   async forEntity(entityType: string, entityId: string): Promise<AuditEntry[]> {
+    await this.flush(); // a read inside the transaction sees its own entries
     const rows = await this.em
       .createQueryBuilder(AuditEntity, 'a')
       .where('a.entity_type = :entityType AND a.entity_id = :entityId', { entityType, entityId })
@@ -114,11 +130,13 @@ export class AuditRepository {
 
   /** Entries with seq > afterSeq in chain order, for verification in chunks. */
   async chunk(afterSeq: number, size: number): Promise<AuditEntry[]> {
+    await this.flush(); // a read inside the transaction sees its own entries
     const rows = await this.em.createQueryBuilder(AuditEntity, 'a').where('a.seq > :afterSeq', { afterSeq }).orderBy('a.seq', 'ASC').limit(size).getMany();
     return rows.map(fromRow);
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
+    await this.flush(); // a read inside the transaction sees its own entries
     const h = await this.em.findOneByOrFail(AuditHeadEntity, { id: 1 });
     return { seq: h.seq, hash: h.hash };
   }

@@ -3,6 +3,7 @@ import type { Order, OrderFilter, OrderSortField, Page, PageRequest } from '../.
 import type { CancelReason, OrderStatus, OrderType, PaymentMethod } from '../../core/orders/order-types';
 import { OrderEntity, type OrderRow } from '../entities/order-entity';
 import { insertRows, int, intOrNull } from '../bulk-insert';
+import { updateRows } from '../bulk-update';
 import { ConcurrentUpdateError } from './concurrency';
 
 /** Maps a row read by TypeORM (numbers already converted) or raw (BIGINT may be a string). */
@@ -108,6 +109,37 @@ export class OrderRepository {
     if (opts.forUpdate && this.lockRows) qb.setLock('pessimistic_write');
     const row = await qb.getOne();
     return row ? orderFromRow(row) : null;
+  }
+
+  /**
+   * Several orders in one read, keyed by order number (missing ones are absent). `forUpdate` locks
+   * them on MySQL, in index order, so two batches over the same orders cannot deadlock on each other.
+   */
+  async findManyByNo(orderNos: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Map<string, Order>> {
+    const out = new Map<string, Order>();
+    const nos = [...new Set(orderNos)].sort();
+    if (!nos.length) return out;
+    const rows = (await this.em.query(
+      `SELECT ${ORDER_COLUMNS.join(', ')} FROM payment_orders WHERE order_no IN (${nos.map(() => '?').join(', ')}) ORDER BY order_no${opts.forUpdate && this.lockRows ? ' FOR UPDATE' : ''}`,
+      nos,
+    )) as OrderRow[];
+    for (const r of rows) out.set(r.order_no, orderFromRow(r));
+    return out;
+  }
+
+  /** Several optimistic updates (same patch fields each) in one statement; ConcurrentUpdateError if any row changed since read. */
+  async updateMany(updates: readonly { orderNo: string; version: number; patch: OrderPatch }[]): Promise<void> {
+    const changed = await updateRows(
+      this.em,
+      'payment_orders',
+      'order_no',
+      updates.map((u) => {
+        const set: Record<string, unknown> = { updated_seq: this.nextSeq() };
+        for (const [k, v] of Object.entries(u.patch)) set[PATCH_COLUMNS[k as keyof OrderPatch]] = v;
+        return { key: u.orderNo, version: u.version, set };
+      }),
+    );
+    if (changed !== updates.length) throw new ConcurrentUpdateError();
   }
 
   async list(filter: OrderFilter, page: PageRequest<OrderSortField>): Promise<Page<Order>> {

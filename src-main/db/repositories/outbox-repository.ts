@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../../core/orders/order';
 import { int, intOrNull } from '../bulk-insert';
+import { insertedId } from '../bulk-update';
 import { isUniqueViolation } from '../db-errors';
 import { OutboxEntity, type OutboxRow } from '../entities/ops-entities';
 
@@ -94,12 +95,27 @@ export class OutboxRepository {
           version: 1,
           updated_seq: this.nextSeq(),
         })
+        .updateEntity(false)
         .execute();
-      return int(res.identifiers[0]?.id);
+      return insertedId(res.raw);
     } catch (e) {
       if (item.dedupeKey && isUniqueViolation(e)) return null;
       throw e;
     }
+  }
+
+  /**
+   * Several items in one multi-row INSERT (a batch of paid orders); an item whose dedupe key is
+   * already there is skipped, as `enqueue` does.
+   */
+  async enqueueMany(items: readonly NewOutboxItem[], now: number): Promise<void> {
+    if (!items.length) return;
+    const columns = ['channel', 'recipient', 'template_code', 'params_json', 'status', 'attempts', 'next_attempt_at', 'sent_at', 'error', 'order_no', 'dedupe_key', 'provider_ref', 'created_at', 'lease_owner', 'lease_until', 'version', 'updated_seq'];
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    const params = items.flatMap((i) => [i.channel, i.recipient, i.templateCode, JSON.stringify(i.params), 'pending', 0, now, null, null, i.orderNo ?? null, i.dedupeKey ?? null, null, now, null, null, 1, this.nextSeq()]);
+    // Only a duplicate key is skipped (not other errors, as INSERT IGNORE would): the row stays as it was.
+    const onDuplicate = this.em.connection.options.type === 'mysql' ? ' ON DUPLICATE KEY UPDATE id = id' : ' ON CONFLICT DO NOTHING';
+    await this.em.query(`INSERT INTO notification_outbox (${columns.join(', ')}) VALUES ${items.map(() => tuple).join(', ')}${onDuplicate}`, params);
   }
 
   async claim(owner: string, now: number, leaseMs: number, limit: number): Promise<OutboxItem[]> {

@@ -4,7 +4,8 @@ import type { PaymentMethod } from '../../core/orders/order-types';
 import type { DailyTrendPoint, Transaction, TransactionFilter, TransactionSortField, TransactionStats } from '../../core/transactions/transaction';
 import type { TransactionStatus, TransactionType } from '../../core/transactions/transaction-types';
 import { TransactionEntity, type TransactionRow } from '../entities/transaction-entity';
-import { insertRows } from '../bulk-insert';
+import { insertRows, int } from '../bulk-insert';
+import { updateRows } from '../bulk-update';
 import { ConcurrentUpdateError } from './concurrency';
 
 export function transactionFromRow(r: TransactionRow): Transaction {
@@ -89,6 +90,36 @@ export class TransactionRepository {
       .where('transaction_no = :transactionNo AND version = :version', { transactionNo, version })
       .execute();
     if (res.affected !== 1) throw new ConcurrentUpdateError();
+  }
+
+  /**
+   * The first pending payment transaction of each given order (by creation), keyed by order number.
+   * `forUpdate` (MySQL) reads the latest rows and locks them, as the caller is about to update them.
+   */
+  async pendingPayments(orderNos: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Map<string, Transaction>> {
+    const out = new Map<string, Transaction>();
+    if (!orderNos.length) return out;
+    const nos = [...new Set(orderNos)];
+    const rows = (await this.em.query(
+      `SELECT ${TRANSACTION_COLUMNS.join(', ')} FROM transactions WHERE order_no IN (${nos.map(() => '?').join(', ')}) AND type = 'payment' AND status = 'pending' ORDER BY created_at, id${opts.forUpdate && this.em.connection.options.type === 'mysql' ? ' FOR UPDATE' : ''}`,
+      nos,
+    )) as TransactionRow[];
+    for (const r of rows) {
+      const t = transactionFromRow({ ...r, amount_fen: int(r.amount_fen), created_at: int(r.created_at), updated_at: int(r.updated_at), version: int(r.version) });
+      if (!out.has(t.orderNo)) out.set(t.orderNo, t);
+    }
+    return out;
+  }
+
+  /** Several `updateStatus` in one statement; ConcurrentUpdateError if any row changed since read. */
+  async updateStatusMany(updates: readonly { transactionNo: string; version: number; status: TransactionStatus; at: number; gatewayTradeNo: string | null }[]): Promise<void> {
+    const changed = await updateRows(
+      this.em,
+      'transactions',
+      'transaction_no',
+      updates.map((u) => ({ key: u.transactionNo, version: u.version, set: { status: u.status, updated_at: u.at, gateway_trade_no: u.gatewayTradeNo, updated_seq: this.nextSeq() } })),
+    );
+    if (changed !== updates.length) throw new ConcurrentUpdateError();
   }
 
   async list(filter: TransactionFilter, page: PageRequest<TransactionSortField>): Promise<Page<Transaction>> {

@@ -74,6 +74,8 @@ export class Logger {
   }
 
   log(input: LogInput): void {
+    // Nothing to redact and format for an entry no sink takes (e.g. the debug line of every callback).
+    if (!this.sinks.some((s) => !s.minLevel || rank(input.level) >= rank(s.minLevel))) return;
     const fields = redact(input.fields ?? {});
     const entry: LogEntry = {
       at: this.clock.now(),

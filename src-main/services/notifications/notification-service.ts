@@ -5,7 +5,7 @@ import { formatShanghai, type Clock } from '../../core/time';
 import type { NewOutboxItem, OutboxFilter } from '../../db/repositories/outbox-repository';
 import type { Store, Tx } from '../../db/store';
 import type { Actor } from '../actor';
-import type { OrderEvents } from '../orders/order-service';
+import { ordersPaid, type OrderEvents } from '../orders/order-service';
 
 /**
  * The notification outbox (issue 4): a message is written in the same transaction as the event
@@ -21,6 +21,11 @@ export class NotificationService {
   /** Inside the caller's transaction. Returns null when the dedupe key was already enqueued. */
   enqueue(tx: Tx, item: NewOutboxItem): Promise<number | null> {
     return tx.outbox.enqueue(item, this.clock.now());
+  }
+
+  /** Several items inside the caller's transaction, in one insert; a dedupe key already enqueued is skipped. */
+  enqueueMany(tx: Tx, items: NewOutboxItem[]): Promise<void> {
+    return tx.outbox.enqueueMany(items, this.clock.now());
   }
 
   enqueueNow(item: NewOutboxItem): Promise<number | null> {
@@ -51,24 +56,34 @@ export class PaidNotice implements OrderEvents {
 
   async orderPaid(tx: Tx, order: Order, _actor: Actor, at: number): Promise<void> {
     if (!order.payerId) return;
-    await this.notifications.enqueue(tx, {
-      channel: 'wechat_template',
-      recipient: order.payerId,
-      templateCode: 'payment_success',
-      params: { orderNo: order.orderNo, amount: fenToYuanString(order.paidFen), paidAt: formatShanghai(order.paidAt ?? at) },
-      orderNo: order.orderNo,
-      dedupeKey: `paid:${order.orderNo}`,
-    });
+    await this.notifications.enqueue(tx, paidMessage(order, at));
+  }
+
+  /** A batch of paid orders: their messages in one insert. */
+  async ordersPaid(tx: Tx, orders: Order[], _actor: Actor, at: number): Promise<void> {
+    await this.notifications.enqueueMany(tx, orders.filter((o) => o.payerId).map((o) => paidMessage(o, at)));
   }
 
   async orderCancelled(): Promise<void> {}
 }
+
+const paidMessage = (order: Order, at: number): NewOutboxItem => ({
+  channel: 'wechat_template',
+  recipient: order.payerId,
+  templateCode: 'payment_success',
+  params: { orderNo: order.orderNo, amount: fenToYuanString(order.paidFen), paidAt: formatShanghai(order.paidAt ?? at) },
+  orderNo: order.orderNo,
+  dedupeKey: `paid:${order.orderNo}`,
+});
 
 /** Several listeners of order events, called in order inside the same transaction. */
 export function allOrderEvents(...listeners: OrderEvents[]): OrderEvents {
   return {
     orderPaid: async (tx, order, actor, at) => {
       for (const l of listeners) await l.orderPaid(tx, order, actor, at);
+    },
+    ordersPaid: async (tx, orders, actor, at) => {
+      for (const l of listeners) await ordersPaid(l, tx, orders, actor, at);
     },
     orderCancelled: async (tx, order, actor, at) => {
       for (const l of listeners) await l.orderCancelled(tx, order, actor, at);

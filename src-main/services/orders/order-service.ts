@@ -47,6 +47,15 @@ const auditOrder = (o: Order) => snapshot({ ...o, version: undefined });
 export interface OrderEvents {
   orderPaid(tx: Tx, order: Order, actor: Actor, at: number): Promise<void>;
   orderCancelled(tx: Tx, order: Order, actor: Actor, at: number): Promise<void>;
+  /** Several orders paid in one transaction (a batch of payment notifications); a listener without it gets `orderPaid` for each. */
+  ordersPaid?(tx: Tx, orders: Order[], actor: Actor, at: number): Promise<void>;
+}
+
+/** Tells `events` about several paid orders: in one call when it takes batches, else one by one. */
+export async function ordersPaid(events: OrderEvents, tx: Tx, orders: Order[], actor: Actor, at: number): Promise<void> {
+  if (!orders.length) return;
+  if (events.ordersPaid) return events.ordersPaid(tx, orders, actor, at);
+  for (const o of orders) await events.orderPaid(tx, o, actor, at);
 }
 
 export const NO_ORDER_EVENTS: OrderEvents = { orderPaid: async () => {}, orderCancelled: async () => {} };
@@ -188,34 +197,66 @@ export class OrderService {
   async confirmPaymentIn(tx: Tx, actor: Actor, p: PaymentConfirmation): Promise<{ order: Order; applied: boolean }> {
     const order = await tx.orders.findByNo(p.orderNo, { forUpdate: true });
     if (!order) throw new DomainError('ORDER_NOT_FOUND', `订单 ${p.orderNo} 不存在`);
-    if (order.status !== 'pending' && order.gatewayTradeNo === p.gatewayTradeNo && order.paidFen === p.amountFen)
-      return { order, applied: false };
-    const next = applyOrderEvent(order, { kind: 'pay', amountFen: p.amountFen });
+    return (await this.confirmPaymentsIn(tx, [{ actor, confirmation: p, order }]))[0]!;
+  }
+
+  /**
+   * Several payment confirmations in the caller's transaction with a few statements for all of them
+   * (a batch of payment notifications): each `order` must have been read FOR UPDATE in this
+   * transaction. They are decided in the given order, each against the state the earlier ones left,
+   * so a second confirmation of the same trade is "not applied"; one that cannot pay its order
+   * throws, before anything is written. Then one UPDATE for the orders, one read and one UPDATE
+   * for their pending payment transactions, the audit entries and the order events.
+   */
+  async confirmPaymentsIn(tx: Tx, payments: readonly { actor: Actor; confirmation: PaymentConfirmation; order: Order }[]): Promise<{ order: Order; applied: boolean }[]> {
+    const current = new Map<string, Order>();
+    const paid: { actor: Actor; before: Order; after: Order }[] = [];
+    const results = payments.map(({ actor, confirmation: p, order: read }) => {
+      const order = current.get(p.orderNo) ?? read;
+      if (order.status !== 'pending' && order.gatewayTradeNo === p.gatewayTradeNo && order.paidFen === p.amountFen) return { order, applied: false };
+      const next = applyOrderEvent(order, { kind: 'pay', amountFen: p.amountFen });
+      const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
+      current.set(p.orderNo, after);
+      paid.push({ actor, before: order, after });
+      return { order: after, applied: true };
+    });
+    if (!paid.length) return results;
     const now = this.clock.now();
-    await tx.orders.update(order.orderNo, order.version, { status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo });
-    const pending = (await tx.transactions.findByOrder(order.orderNo)).find((t) => t.type === 'payment' && t.status === 'pending');
-    if (pending) {
-      assertTransactionTransition(pending.status, 'success');
-      await tx.transactions.updateStatus(pending.transactionNo, pending.version, 'success', now, p.gatewayTradeNo);
-    } else {
-      await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
-        tx.transactions.insert({
-          transactionNo,
-          orderNo: order.orderNo,
-          method: order.method,
-          amountFen: p.amountFen,
-          status: 'success',
-          type: 'payment',
-          gatewayTradeNo: p.gatewayTradeNo,
-          createdAt: now,
-          updatedAt: now,
-        }),
-      );
+    await tx.orders.updateMany(paid.map(({ before, after }) => ({ orderNo: before.orderNo, version: before.version, patch: { status: after.status, paidFen: after.paidFen, paidAt: after.paidAt, gatewayTradeNo: after.gatewayTradeNo } })));
+    const pending = await tx.transactions.pendingPayments(paid.map((x) => x.after.orderNo), { forUpdate: true });
+    const updates = [];
+    for (const { after } of paid) {
+      const t = pending.get(after.orderNo);
+      if (t) {
+        assertTransactionTransition(t.status, 'success');
+        updates.push({ transactionNo: t.transactionNo, version: t.version, status: 'success' as const, at: now, gatewayTradeNo: after.gatewayTradeNo });
+      } else {
+        await this.numbers.insertWithFreshNumber('T', now, (transactionNo) =>
+          tx.transactions.insert({
+            transactionNo,
+            orderNo: after.orderNo,
+            method: after.method,
+            amountFen: after.paidFen,
+            status: 'success',
+            type: 'payment',
+            gatewayTradeNo: after.gatewayTradeNo,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+      }
     }
-    const after: Order = { ...order, status: next.status, paidFen: next.paidFen, paidAt: p.paidAt, gatewayTradeNo: p.gatewayTradeNo, version: order.version + 1 };
-    await this.audit(tx, actor, 'order.pay', order.orderNo, auditOrder(order), auditOrder(after), now);
-    await this.events.orderPaid(tx, after, actor, now);
-    return { order: after, applied: true };
+    if (updates.length) await tx.transactions.updateStatusMany(updates);
+    for (const { actor, before, after } of paid) await this.audit(tx, actor, 'order.pay', after.orderNo, auditOrder(before), auditOrder(after), now);
+    const byActor = new Map<string, { actor: Actor; orders: Order[] }>();
+    for (const { actor, after } of paid) {
+      const k = `${actor.id}:${actor.name}`;
+      const group = byActor.get(k) ?? { actor, orders: [] };
+      group.orders.push(after);
+      byActor.set(k, group);
+    }
+    for (const { actor, orders } of byActor.values()) await ordersPaid(this.events, tx, orders, actor, now);
+    return results;
   }
 
   /** Cancels inside the caller's transaction (e.g. after the platform confirmed the close). */

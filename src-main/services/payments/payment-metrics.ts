@@ -57,6 +57,12 @@ export class PaymentMetrics {
     this.log({ level: 'error', category: 'error', event: 'notify.error', message: `${platform} 支付通知处理失败：${error instanceof Error ? error.message : String(error)}`, fields: { platform, error } });
   }
 
+  /** A batch of notifications could not be applied together; each is being applied on its own instead. */
+  batchFallback(size: number, error: unknown): void {
+    this.bump('notify.batch_fallback');
+    this.log({ level: 'warn', category: 'payment', event: 'notify.batch_fallback', message: `${size} 条支付通知未能合并处理，逐条处理：${error instanceof Error ? error.message : String(error)}`, fields: { size, error } });
+  }
+
   snapshot(): { counters: Record<string, number>; notifyLatencyMs: { p50: number | null; p99: number | null } } {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null);
