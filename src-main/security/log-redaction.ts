@@ -1,7 +1,7 @@
 /**
  * What may never reach a log line (issue 4, Logs; PCI DSS 3.3/3.4 for card numbers): secrets are
  * dropped, card numbers keep the first 6 and last 4 digits (the BIN and the tail staff quote on the
- * phone), mainland mobile numbers keep 3 + 4. Applied to every entry before any sink sees it, so a
+ * phone), mainland mobile numbers keep 3 + 4, resident ID numbers (GB 11643) the first 3 and last 4. Applied to every entry before any sink sees it, so a
  * careless `fields: { body }` is still safe. Over-masking a timestamp that looks like a card is the
  * accepted price of never writing a full card number.
  */
@@ -11,6 +11,7 @@ export const HIDDEN = '[已隐藏]';
 /** Field names whose values are secrets, compared lower-case without `_`/`-`. */
 const SECRET_NAMES = ['password', 'passwd', 'pwd', 'passphrase', 'secret', 'token', 'apikey', 'apiv3key', 'privatekey', 'key', 'signature', 'sign', 'paysign', 'authorization', 'cookie', 'setcookie', 'cvv', 'cvv2', 'cvn', 'cvn2', 'credential', 'credentials', 'pem', 'cert', 'ciphertext'];
 const PHONE_NAMES = ['phone', 'mobile', 'tel', 'telephone', 'phoneno', 'mobileno'];
+const ID_NAMES = ['idnumber', 'idno', 'idcard', 'idcardno', 'certno', 'certificateno'];
 const CARD_NAMES = ['card', 'cardno', 'cardnumber', 'bankcard', 'bankcardno', 'accountno', 'pan'];
 
 const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
@@ -33,6 +34,13 @@ export function maskPhone(phone: string): string {
   return `${local.slice(0, 3)}${'*'.repeat(local.length - 7)}${local.slice(-4)}`;
 }
 
+/** 110101199003071234 → 110***********1234 (an ID's letters and digits, separators dropped). */
+export function maskIdNumber(id: string): string {
+  const c = id.replace(/[\s-]/g, '');
+  if (c.length < 8) return '*'.repeat(c.length);
+  return `${c.slice(0, 3)}${'*'.repeat(c.length - 7)}${c.slice(-4)}`;
+}
+
 const SECRET_WORDS = 'password|passwd|pwd|passphrase|secret|token|access_token|api_?key|api_?v3_?key|private_?key|sign|signature|pay_?sign|paySign|cvv2?|cvn2?|mch_?key';
 
 const STRING_RULES: [RegExp, string | ((...m: string[]) => string)][] = [
@@ -51,6 +59,8 @@ const STRING_RULES: [RegExp, string | ((...m: string[]) => string)][] = [
   // Long base64 (RSA signatures, ciphertext) and long hex (HMAC digests, keys).
   [/[A-Za-z0-9+/]{80,}={0,2}/g, '[长串已隐藏]'],
   [/(?<![0-9A-Za-z])[0-9a-fA-F]{48,}(?![0-9A-Za-z])/g, '[长串已隐藏]'],
+  // Resident ID numbers: region, birth date 19xx/20xx, sequence, check digit or X (before cards: they are 18 digits).
+  [/(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])/g, (m) => maskIdNumber(m)],
   // Mainland mobile numbers, with or without +86 (before cards: +86 and 11 digits is 13 digits).
   [/(?<![0-9A-Za-z])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9A-Za-z])/g, (m) => maskPhone(m)],
   // Card numbers: 13–19 digits, optionally grouped by spaces or dashes, not part of a longer number or code.
@@ -75,6 +85,7 @@ export function redact(value: unknown, name = '', depth = 0, seen = new WeakSet<
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') {
     if (name && endsWithAny(n, PHONE_NAMES)) return maskPhone(value);
+    if (name && endsWithAny(n, ID_NAMES)) return maskIdNumber(value);
     if (name && endsWithAny(n, CARD_NAMES) && /\d{6,}/.test(value.replace(/[ -]/g, ''))) return maskCard(value);
     return redactText(value);
   }

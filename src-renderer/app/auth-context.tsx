@@ -19,6 +19,11 @@ export interface AuthValue {
   logout: () => Promise<void>;
   /** The host no longer knows this session: show the login page again. */
   expire: () => void;
+  /**
+   * Reloads the user and permissions from the host (after a 权限矩阵 change, a refusal, or when the
+   * window regains focus), so navigation and buttons follow the matrix without logging in again.
+   */
+  refresh: () => Promise<void>;
   retry: () => void;
 }
 
@@ -62,6 +67,23 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const expire = useCallback(() => setPhase((p) => (p.kind === 'ready' ? { ...p, session: null } : p)), []);
+
+  const refresh = useCallback(async () => {
+    try {
+      const s = await call('auth.status', {});
+      setPhase((p) => (p.kind === 'ready' && !sameSession(p.session, s.session) ? { ...p, needsSetup: s.needsSetup, session: s.session } : p));
+    } catch {
+      // Offline for a moment: keep what we have; the next call reports the problem.
+    }
+  }, []);
+
+  const loggedIn = phase.kind === 'ready' && phase.session !== null;
+  useEffect(() => {
+    if (!loggedIn) return;
+    const onFocus = () => void refresh();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
+  }, [loggedIn, refresh]);
   const retry = useCallback(() => {
     setPhase({ kind: 'loading' });
     setAttempt((a) => a + 1);
@@ -70,10 +92,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthValue>(() => {
     const session = phase.kind === 'ready' ? phase.session : null;
     const granted = new Set<Permission>(session?.permissions ?? []);
-    return { phase, session, can: (p) => granted.has(p), setup, login, logout, expire, retry };
-  }, [phase, setup, login, logout, expire, retry]);
+    return { phase, session, can: (p) => granted.has(p), setup, login, logout, expire, refresh, retry };
+  }, [phase, setup, login, logout, expire, refresh, retry]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** Same user, same version and same permissions: nothing to re-render. */
+function sameSession(a: SessionInfo | null, b: SessionInfo | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.user.id === b.user.id && a.user.version === b.user.version && a.permissions.length === b.permissions.length && a.permissions.every((p) => b.permissions.includes(p));
 }
 
 export function useAuth(): AuthValue {

@@ -23,7 +23,7 @@ export interface ChannelQuery<T> {
  * next page loads, so tables do not flash empty between pages.
  */
 export function useChannel<K extends ChannelName>(channel: K, input: ChannelInput<K> | null): ChannelQuery<ChannelOutput<K>> {
-  const { expire } = useAuth();
+  const { expire, refresh } = useAuth();
   const inputKey = input === null ? null : JSON.stringify(input);
   const [tick, setTick] = useState(0);
   const requestKey = inputKey === null ? null : `${tick}|${inputKey}`;
@@ -40,13 +40,15 @@ export function useChannel<K extends ChannelName>(channel: K, input: ChannelInpu
         if (!live) return;
         const error = asApiError(e);
         if (error.code === 'UNAUTHENTICATED') expire();
+        // The 权限矩阵 may have changed since login: let the navigation follow it.
+        if (error.code === 'FORBIDDEN') void refresh();
         setLoaded((prev) => ({ key: requestKey, data: prev?.data, error }));
       },
     );
     return () => {
       live = false;
     };
-  }, [channel, inputKey, requestKey, expire]);
+  }, [channel, inputKey, requestKey, expire, refresh]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const current = loaded?.key === requestKey;

@@ -5,11 +5,11 @@ import { asApiError } from './errors';
 
 /**
  * Shows a failed call to the user. A lapsed session (UNAUTHENTICATED) returns to the login page
- * instead of leaving a screen full of errors.
+ * instead of leaving a screen full of errors; a refusal (FORBIDDEN) reloads the permissions.
  */
 export function useReportError(): (e: unknown) => void {
   const { message } = App.useApp();
-  const { expire } = useAuth();
+  const { expire, refresh } = useAuth();
   return useCallback(
     (e: unknown) => {
       const err = asApiError(e);
@@ -18,8 +18,10 @@ export function useReportError(): (e: unknown) => void {
         void message.warning('登录已失效，请重新登录');
         return;
       }
+      // Refused: the 权限矩阵 may have changed since login; let the menus follow it.
+      if (err.code === 'FORBIDDEN') void refresh();
       void message.error(err.message);
     },
-    [message, expire],
+    [message, expire, refresh],
   );
 }

@@ -50,6 +50,9 @@ function formatValue(path: string, value: unknown, entityType: string, v: Vocabu
   if (typeof value === 'number' && (field === 'ratios' || field === 'depositRatioBp')) return formatRatio(value);
   if (typeof value === 'number' && field === 'expiryMinutes') return `${value} 分钟（${describeMinutes(value)}）`;
   if (typeof value === 'boolean') return value ? '是' : '否';
+  // 权限矩阵 edits: lists of permission codes, shown by their labels.
+  if (Array.isArray(value) && entityType === 'role') return value.length ? value.map((p) => labelOf(v.permissions, String(p))).join('、') : '—';
+  if (typeof value === 'string' && field === 'field') return labelOf(v.sensitiveFields, value);
   if (typeof value === 'string') {
     if (field === 'method') return labelOf(v.paymentMethods, value);
     if (field === 'type' && entityType === 'order') return labelOf(v.orderTypes, value);

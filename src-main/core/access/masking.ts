@@ -59,3 +59,25 @@ export function maskSensitive(kind: SensitiveKind, value: string): string {
       return maskPayeeAccount(value);
   }
 }
+
+/**
+ * The sensitive fields stored today, by the entity they belong to (the audit entity type, so a
+ * reveal shows up in that record's history): field → kind and label. `sensitive.reveal` accepts
+ * exactly these; a new sensitive column is added here and given a resolver in the sensitive service.
+ */
+export const SENSITIVE_FIELDS = {
+  meal_bill: { invoicePhone: { kind: 'phone', label: '发票收件人电话' } },
+} as const satisfies Record<string, Record<string, { kind: SensitiveKind; label: string }>>;
+export type SensitiveEntityType = keyof typeof SENSITIVE_FIELDS;
+export const SENSITIVE_ENTITY_TYPES = Object.keys(SENSITIVE_FIELDS) as SensitiveEntityType[];
+
+/** Field code → label, for the audit log ("查看完整敏感信息 · 发票收件人电话"). */
+export const SENSITIVE_FIELD_LABELS: Record<string, string> = Object.fromEntries(
+  Object.values(SENSITIVE_FIELDS).flatMap((fields) => Object.entries(fields).map(([field, spec]) => [field, spec.label])),
+);
+
+export function sensitiveFieldSpec(entityType: string, field: string): { kind: SensitiveKind; label: string } | null {
+  if (!Object.hasOwn(SENSITIVE_FIELDS, entityType)) return null;
+  const fields = SENSITIVE_FIELDS[entityType as SensitiveEntityType] as Record<string, { kind: SensitiveKind; label: string }>;
+  return Object.hasOwn(fields, field) ? fields[field]! : null;
+}

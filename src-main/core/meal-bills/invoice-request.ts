@@ -1,3 +1,4 @@
+import { maskPhone } from '../access/masking';
 import { DomainError } from '../errors';
 
 /**
@@ -33,6 +34,14 @@ export interface InvoiceRequest extends InvoiceRequestInput {
   status: InvoiceStatus;
   requestedBy: number | null;
   requestedAt: number;
+}
+
+/**
+ * The invoice as it leaves the service and enters the audit log: the recipient's phone masked
+ * (issue 5). The full number is read only through `sensitive.reveal`, which is audited.
+ */
+export function maskedInvoice<T extends Pick<InvoiceRequestInput, 'phone'>>(invoice: T): T {
+  return { ...invoice, phone: invoice.phone ? maskPhone(invoice.phone) : '' };
 }
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';

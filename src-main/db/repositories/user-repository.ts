@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Permission, Role } from '../../core/access/permissions';
+import { PERMISSIONS, type Permission, type Role } from '../../core/access/permissions';
 import { RoleEntity, RolePermissionEntity, UserEntity, type UserRow } from '../entities/user-entity';
 import { ConcurrentUpdateError } from './concurrency';
 
@@ -11,6 +11,13 @@ export interface User {
   active: boolean;
   createdAt: number;
   version: number;
+}
+
+export interface RoleGrants {
+  code: Role;
+  name: string;
+  version: number;
+  permissions: Permission[];
 }
 
 export interface UserWithSecret extends User {
@@ -39,6 +46,7 @@ export class UserRepository {
   constructor(
     private readonly em: EntityManager,
     private readonly nextSeq: () => number,
+    private readonly lockRows = false,
   ) {}
 
   async count(): Promise<number> {
@@ -94,12 +102,41 @@ export class UserRepository {
     return rows.map((r) => r.permission as Permission);
   }
 
-  async roles(): Promise<{ code: Role; name: string; permissions: Permission[] }[]> {
-    const [roles, grants] = await Promise.all([this.em.find(RoleEntity, { order: { code: 'ASC' } }), this.em.find(RolePermissionEntity)]);
+  /**
+   * The roles with their grants. `forUpdate` locks every role row (MySQL): matrix edits and user
+   * role/deactivation changes take it first, so two of them cannot together leave nobody holding
+   * `role:manage`.
+   */
+  async roles(opts: { forUpdate?: boolean } = {}): Promise<RoleGrants[]> {
+    const qb = this.em.createQueryBuilder(RoleEntity, 'r').orderBy('r.code', 'ASC');
+    if (opts.forUpdate && this.lockRows) qb.setLock('pessimistic_write');
+    const roles = await qb.getMany();
+    const grants = await this.em.find(RolePermissionEntity);
     return roles.map((r) => ({
       code: r.code as Role,
       name: r.name,
-      permissions: grants.filter((g) => g.role === r.code).map((g) => g.permission as Permission),
+      version: r.version,
+      // In the order of PERMISSIONS (the matrix's order), whatever order the database returns.
+      permissions: PERMISSIONS.filter((p) => grants.some((g) => g.role === r.code && g.permission === p)),
     }));
+  }
+
+  /** Replaces a role's grants; `version` is the role version the editor saw. */
+  async setPermissions(role: Role, version: number, permissions: readonly Permission[]): Promise<void> {
+    const res = await this.em
+      .createQueryBuilder()
+      .update(RoleEntity)
+      .set({ version: version + 1, updated_seq: this.nextSeq() })
+      .where('code = :role AND version = :version', { role, version })
+      .execute();
+    if (res.affected !== 1) throw new ConcurrentUpdateError();
+    await this.em.createQueryBuilder().delete().from(RolePermissionEntity).where('role = :role', { role }).execute();
+    if (permissions.length > 0)
+      await this.em
+        .createQueryBuilder()
+        .insert()
+        .into(RolePermissionEntity)
+        .values(permissions.map((permission) => ({ role, permission })))
+        .execute();
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNEL_FIELD_LABELS as F } from '../../core/channels/channel-field-labels';
 import { DomainError } from '../../core/errors';
 import type { Platform } from '../../gateways/gateway';
 import { parsePrivateKey, parsePublicKey } from '../../security/key-material';
@@ -71,7 +72,7 @@ const publicKeyPem = (label: string) =>
     });
 
 /** APIv3 key: WeChat requires exactly 32 characters. */
-const apiV3Key = z.string().regex(/^[\x21-\x7e]{32}$/, 'APIv3 密钥：应为 32 个字符（字母、数字或符号，不含空格）');
+const apiV3Key = z.string().regex(/^[\x21-\x7e]{32}$/, `${F.apiV3Key}：应为 32 个字符（字母、数字或符号，不含空格）`);
 /** Bank api_key: at least 256 bits when it is random text (protocol.ts §4). */
 const bankApiKey = z
   .string('API 密钥：必须填写')
@@ -99,34 +100,34 @@ export const wechatUpdateSchema = z
   .strictObject({
     platform: z.literal('wechat'),
     ...common,
-    appId: ident('AppID', /^wx[0-9a-fA-F]{16}$/, '应为 wx 开头的 18 位（小程序/公众号 AppID）'),
-    mchId: ident('商户号', /^\d{8,12}$/, '应为 8–12 位数字'),
-    merchantSerialNo: ident('商户证书序列号', /^[0-9A-Fa-f]{8,64}$/, '应为商户 API 证书的序列号（十六进制）'),
-    endpoint: webUrl('接口地址'),
-    merchantPrivateKey: optionalSecret(privateKeyPem('商户私钥')),
+    appId: ident(F.appId, /^wx[0-9a-fA-F]{16}$/, '应为 wx 开头的 18 位（小程序/公众号 AppID）'),
+    mchId: ident(F.mchId, /^\d{8,12}$/, '应为 8–12 位数字'),
+    merchantSerialNo: ident(F.merchantSerialNo, /^[0-9A-Fa-f]{8,64}$/, '应为商户 API 证书的序列号（十六进制）'),
+    endpoint: webUrl(F.endpoint),
+    merchantPrivateKey: optionalSecret(privateKeyPem(F.merchantPrivateKey)),
     apiV3Key: optionalSecret(apiV3Key),
   })
-  .superRefine(httpsUnlessSandbox([['endpoint', '接口地址']]));
+  .superRefine(httpsUnlessSandbox([['endpoint', F.endpoint]]));
 
 export const alipayUpdateSchema = z
   .strictObject({
     platform: z.literal('alipay'),
     ...common,
-    appId: ident('AppID', /^\d{16}$/, '应为 16 位数字（开放平台应用 APPID）'),
-    gatewayUrl: webUrl('网关地址'),
-    appPrivateKey: optionalSecret(privateKeyPem('应用私钥')),
+    appId: ident(F.appId, /^\d{16}$/, '应为 16 位数字（开放平台应用 APPID）'),
+    gatewayUrl: webUrl(F.gatewayUrl),
+    appPrivateKey: optionalSecret(privateKeyPem(F.appPrivateKey)),
   })
-  .superRefine(httpsUnlessSandbox([['gatewayUrl', '网关地址']]));
+  .superRefine(httpsUnlessSandbox([['gatewayUrl', F.gatewayUrl]]));
 
 export const bankUpdateSchema = z
   .strictObject({
     platform: z.literal('bank'),
     ...common,
-    merchantId: ident('商户编号', /^[0-9A-Za-z_-]{1,32}$/, '应为 1–32 位字母、数字、下划线或横线', 32),
-    terminalId: ident('终端号', /^[0-9A-Za-z_-]{1,32}$/, '应为 1–32 位字母、数字、下划线或横线', 32),
-    gatewayUrl: webUrl('网关地址'),
+    merchantId: ident(F.merchantId, /^[0-9A-Za-z_-]{1,32}$/, '应为 1–32 位字母、数字、下划线或横线', 32),
+    terminalId: ident(F.terminalId, /^[0-9A-Za-z_-]{1,32}$/, '应为 1–32 位字母、数字、下划线或横线', 32),
+    gatewayUrl: webUrl(F.gatewayUrl),
   })
-  .superRefine(httpsUnlessSandbox([['gatewayUrl', '网关地址']]));
+  .superRefine(httpsUnlessSandbox([['gatewayUrl', F.gatewayUrl]]));
 
 export const channelUpdateSchema = z.discriminatedUnion('platform', [wechatUpdateSchema, alipayUpdateSchema, bankUpdateSchema], {
   error: '支付渠道必须是 微信支付/支付宝/银行卡 之一',

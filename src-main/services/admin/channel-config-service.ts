@@ -1,4 +1,5 @@
 import { snapshot } from '../../core/audit/audit-record';
+import { CHANNEL_FIELD_LABELS } from '../../core/channels/channel-field-labels';
 import { DomainError } from '../../core/errors';
 import type { Clock } from '../../core/time';
 import type { ChannelConfigWrite, StoredChannelConfig } from '../../db/repositories/channel-config-repository';
@@ -49,7 +50,7 @@ export interface BankPublic {
 
 type SecretName = 'merchantPrivateKey' | 'apiV3Key' | 'appPrivateKey';
 
-const SECRET_LABELS: Record<SecretName, string> = { merchantPrivateKey: '商户私钥', apiV3Key: 'APIv3 密钥', appPrivateKey: '应用私钥' };
+const SECRET_LABELS: Record<SecretName, string> = CHANNEL_FIELD_LABELS;
 const SECRETS_OF: Record<Platform, readonly SecretName[]> = { wechat: ['merchantPrivateKey', 'apiV3Key'], alipay: ['appPrivateKey'], bank: [] };
 
 /** What the key list of each platform holds. Bank api_keys are secret and sealed; platform public keys are not. */

@@ -1,9 +1,10 @@
 import { checkPasswordStrength } from '../../core/access/password-policy';
+import { assertMatrixEditable, normalizeGrants } from '../../core/access/permission-matrix';
 import type { Permission, Role } from '../../core/access/permissions';
 import { snapshot } from '../../core/audit/audit-record';
 import { DomainError } from '../../core/errors';
 import type { Clock } from '../../core/time';
-import { withoutSecret, type User } from '../../db/repositories/user-repository';
+import { withoutSecret, type RoleGrants, type User } from '../../db/repositories/user-repository';
 import type { Store, Tx } from '../../db/store';
 import { hashPassword, verifyPassword } from '../../security/password';
 import type { Actor } from '../actor';
@@ -14,6 +15,15 @@ export interface NewUserInput {
   password: string;
   role: Role;
 }
+
+/** One role's column of the permission matrix as the editor saved it (`version` as they saw it). */
+export interface RolePermissionsInput {
+  code: Role;
+  version: number;
+  permissions: readonly string[];
+}
+
+const grantMap = (roles: readonly RoleGrants[]) => new Map(roles.map((r) => [r.code, new Set<Permission>(r.permissions)]));
 
 export interface UserPatch {
   displayName?: string;
@@ -92,8 +102,54 @@ export class UserService {
     return this.store.read((r) => r.users.roles());
   }
 
+  /**
+   * Saves columns of the permission matrix (design document 5.3.1) in one transaction, each role
+   * audited with its grants before and after. Sessions read their permissions on every call
+   * (api/dispatch), so the change applies to users already logged in from their next action on.
+   */
+  async updatePermissions(actor: Actor, changes: readonly RolePermissionsInput[]): Promise<RoleGrants[]> {
+    if (new Set(changes.map((c) => c.code)).size !== changes.length) throw new DomainError('ROLE_REPEATED', '同一角色只能提交一次');
+    return this.store.transaction(async (tx) => {
+      const roles = await tx.users.roles({ forUpdate: true });
+      const before = grantMap(roles);
+      const after = new Map(before);
+      const wanted = changes.map((c) => {
+        const role = roles.find((r) => r.code === c.code);
+        if (!role) throw new DomainError('ROLE_NOT_FOUND', `角色 ${c.code} 不存在`);
+        if (role.version !== c.version) throw new DomainError('CONCURRENT_UPDATE', `角色“${role.name}”的权限已被他人修改，请刷新后重试`);
+        const permissions = normalizeGrants(c.permissions);
+        after.set(role.code, new Set(permissions));
+        return { role, permissions };
+      });
+      assertMatrixEditable(actor.id, await tx.users.list(), before, after);
+      const now = this.clock.now();
+      for (const { role, permissions } of wanted) {
+        const was = new Set(role.permissions);
+        const added = permissions.filter((p) => !was.has(p));
+        const removed = role.permissions.filter((p) => !permissions.includes(p));
+        if (added.length === 0 && removed.length === 0) continue;
+        await tx.users.setPermissions(role.code, role.version, permissions);
+        await tx.audit.append(
+          {
+            actorId: actor.id,
+            actorName: actor.name,
+            action: 'role.permissions',
+            entityType: 'role',
+            entityId: role.code,
+            before: snapshot({ permissions: role.permissions }),
+            after: snapshot({ permissions, added, removed }),
+          },
+          now,
+        );
+      }
+      return tx.users.roles();
+    });
+  }
+
   async update(actor: Actor, id: number, version: number, patch: UserPatch): Promise<User> {
     return this.store.transaction(async (tx) => {
+      // Serializes with matrix edits: together they must never leave nobody holding role:manage.
+      const roles = await tx.users.roles({ forUpdate: true });
       const current = await tx.users.findById(id);
       if (!current) throw new DomainError('USER_NOT_FOUND', '用户不存在');
       if (actor.id === id && (patch.active === false || (patch.role && patch.role !== current.role)))
@@ -104,6 +160,12 @@ export class UserService {
       if (before.role === 'admin' && (after.role !== 'admin' || !after.active)) {
         const admins = (await tx.users.list()).filter((u) => u.role === 'admin' && u.active);
         if (admins.length === 0) throw new DomainError('LAST_ADMIN', '至少需要保留一名启用的管理员');
+      }
+      if (patch.role !== undefined || patch.active !== undefined) {
+        const grants = grantMap(roles);
+        const others = (await tx.users.list()).filter((u) => u.id !== id);
+        const holders = (users: readonly User[]) => users.filter((u) => u.active && grants.get(u.role)?.has('role:manage')).length;
+        if (holders([...others, before]) > 0 && holders([...others, after]) === 0) throw new DomainError('LAST_MATRIX_EDITOR', '至少需要保留一名启用的用户拥有“编辑权限矩阵”权限');
       }
       const now = this.clock.now();
       await tx.audit.append(

@@ -1,6 +1,6 @@
 import { snapshot } from '../../core/audit/audit-record';
 import { DomainError } from '../../core/errors';
-import { validateInvoiceRequest, type InvoiceRequest, type InvoiceRequestInput } from '../../core/meal-bills/invoice-request';
+import { maskedInvoice, validateInvoiceRequest, type InvoiceRequest, type InvoiceRequestInput } from '../../core/meal-bills/invoice-request';
 import { assertBillOpen, assertTotalMatches, billTotalFen, numberItems, type MealBill, type MealBillItem, type MealBillItemInput } from '../../core/meal-bills/meal-bill';
 import type { Order, Page } from '../../core/orders/order';
 import type { Clock } from '../../core/time';
@@ -120,8 +120,8 @@ export class MealBillService {
       const now = this.clock.now();
       const request: InvoiceRequest = { ...valid, billNo, status: 'requested', requestedBy: actor.id, requestedAt: now };
       await tx.mealBills.insertInvoice(request);
-      await auditMealBill(tx, actor, 'mealbill.invoice', billNo, null, snapshot({ ...request }), now);
-      return request;
+      await auditMealBill(tx, actor, 'mealbill.invoice', billNo, null, snapshot(maskedInvoice(request)), now);
+      return maskedInvoice(request);
     });
   }
 
@@ -134,7 +134,7 @@ export class MealBillService {
       assertTotalMatches(bill, items);
       // A paid bill keeps the order that paid it; a cancelled order lets go of its bills.
       const order = bill.orderNo ? await r.orders.findByNo(bill.orderNo) : null;
-      return { bill: { ...bill, overdue: isOverdue(bill, now) }, items, invoice, order, history };
+      return { bill: { ...bill, overdue: isOverdue(bill, now) }, items, invoice: invoice && maskedInvoice(invoice), order, history };
     });
   }
 

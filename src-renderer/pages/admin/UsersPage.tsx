@@ -8,7 +8,7 @@ import { useVocabulary } from '../../app/vocabulary-context';
 import { LoadError } from '../../components/LoadError';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
-import { RolesTable } from './RolesTable';
+import { PermissionMatrix } from './PermissionMatrix';
 import { CreateUserModal, EditUserModal, ResetPasswordModal } from './UserFormModals';
 
 /** 用户与角色: staff accounts (create, change role, disable, reset password) and the roles. */
@@ -94,7 +94,7 @@ export function UsersPage() {
       <Tabs
         items={[
           { key: 'users', label: '用户', children: userTable },
-          { key: 'roles', label: '角色与权限', children: <RolesTable /> },
+          { key: 'matrix', label: '权限矩阵', children: <PermissionMatrix /> },
         ]}
       />
       <CreateUserModal open={creating} onClose={() => setCreating(false)} onSaved={saved} />

@@ -1,6 +1,6 @@
 import { PrinterOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Table, type TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import type { ChannelOutput } from '../../../src-main/api/contract';
 import { call } from '../../app/api';
@@ -10,6 +10,7 @@ import { useVocabulary } from '../../app/vocabulary-context';
 import { LoadError } from '../../components/LoadError';
 import { Money } from '../../components/Money';
 import { PageTitle } from '../../components/PageTitle';
+import { SensitiveValue } from '../../components/SensitiveValue';
 import { formatTime } from '../../components/time-format';
 import { InvoiceRequestModal } from './InvoiceRequestModal';
 import { MealBillStatusTags } from './meal-bill-tags';
@@ -28,6 +29,8 @@ export function MealBillDetailPage() {
   const d = detail.data;
   const close = () => setDialog(null);
   const done = () => { setDialog(null); detail.reload(); };
+  // The full number comes only from sensitive.reveal, which records who looked at it.
+  const revealPhone = useCallback(async () => (await call('sensitive.reveal', { entityType: 'meal_bill', entityId: billNo, field: 'invoicePhone' })).value, [billNo]);
 
   const columns: TableColumnsType<Item> = [
     { title: '行', dataIndex: 'lineNo', width: 50 },
@@ -82,7 +85,10 @@ export function MealBillDetailPage() {
           <Descriptions size="small" column={2} items={[
             { label: '发票类型', children: v.invoiceKinds[d.invoice.kind] }, { label: '状态', children: v.invoiceStatuses[d.invoice.status] },
             { label: '抬头', children: d.invoice.title }, { label: '纳税人识别号', children: d.invoice.taxId || '—' },
-            { label: d.invoice.kind === 'electronic' ? '接收邮箱' : '邮寄地址', children: d.invoice.kind === 'electronic' ? d.invoice.email : `${d.invoice.postalAddress}（${d.invoice.recipient} ${d.invoice.phone}）` },
+            ...(d.invoice.kind === 'electronic'
+              ? [{ label: '接收邮箱', children: d.invoice.email }]
+              : [{ label: '邮寄地址', children: d.invoice.postalAddress }, { label: '收件人', children: d.invoice.recipient }]),
+            ...(d.invoice.phone ? [{ label: '收件人电话', children: <SensitiveValue masked={d.invoice.phone} label="收件人电话" reveal={revealPhone} /> }] : []),
             { label: '申请时间', children: formatTime(d.invoice.requestedAt) },
           ]} />
         </Card>

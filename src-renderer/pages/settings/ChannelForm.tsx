@@ -1,16 +1,17 @@
 import { SaveOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, Space, Switch, Typography } from 'antd';
 import type { ChannelInput } from '../../../src-main/api/contract';
+import type { ChannelField } from '../../../src-main/core/channels/channel-field-labels';
 import { call } from '../../app/api';
 import type { ChannelConfig, ChannelPlatform } from '../../app/api-types';
 import { showErrorOnForm } from '../../app/form-errors';
 import { useReportError } from '../../app/use-report-error';
+import { useVocabulary } from '../../app/vocabulary-context';
 import { formatTime } from '../../components/time-format';
 import { PemFileButton } from './PemFileButton';
 
 interface FieldSpec {
-  name: string;
-  label: string;
+  name: ChannelField;
   placeholder?: string;
   extra?: string;
 }
@@ -18,19 +19,19 @@ interface FieldSpec {
 /** The public fields of each platform, in the order of the platforms' own consoles. */
 const PUBLIC_FIELDS: Record<ChannelPlatform, FieldSpec[]> = {
   wechat: [
-    { name: 'appId', label: 'AppID', placeholder: 'wx 开头的 18 位', extra: '小程序或公众号的 AppID（JSAPI 支付的 appid）' },
-    { name: 'mchId', label: '商户号', placeholder: '例如 1900000109', extra: '微信支付商户平台 → 账户中心 → 商户信息' },
-    { name: 'merchantSerialNo', label: '商户证书序列号', placeholder: '十六进制', extra: '商户 API 证书的序列号，请求签名时使用' },
-    { name: 'endpoint', label: '接口地址', placeholder: 'https://api.mch.weixin.qq.com' },
+    { name: 'appId', placeholder: 'wx 开头的 18 位', extra: '小程序或公众号的 AppID（JSAPI 支付的 appid）' },
+    { name: 'mchId', placeholder: '例如 1900000109', extra: '微信支付商户平台 → 账户中心 → 商户信息' },
+    { name: 'merchantSerialNo', placeholder: '十六进制', extra: '商户 API 证书的序列号，请求签名时使用' },
+    { name: 'endpoint', placeholder: 'https://api.mch.weixin.qq.com' },
   ],
   alipay: [
-    { name: 'appId', label: 'AppID', placeholder: '16 位数字', extra: '支付宝开放平台应用的 APPID' },
-    { name: 'gatewayUrl', label: '网关地址', placeholder: 'https://openapi.alipay.com/gateway.do' },
+    { name: 'appId', placeholder: '16 位数字', extra: '支付宝开放平台应用的 APPID' },
+    { name: 'gatewayUrl', placeholder: 'https://openapi.alipay.com/gateway.do' },
   ],
   bank: [
-    { name: 'merchantId', label: '商户编号', placeholder: '支付机构分配的 merchant_id' },
-    { name: 'terminalId', label: '终端号', placeholder: '支付机构分配的 terminal_id' },
-    { name: 'gatewayUrl', label: '网关地址', placeholder: 'https://api.pay-institution.example' },
+    { name: 'merchantId', placeholder: '支付机构分配的 merchant_id' },
+    { name: 'terminalId', placeholder: '支付机构分配的 terminal_id' },
+    { name: 'gatewayUrl', placeholder: 'https://api.pay-institution.example' },
   ],
 };
 
@@ -43,20 +44,6 @@ const SECRET_HINTS: Record<string, string> = {
 };
 
 type ChannelFields = Record<string, string | boolean | undefined>;
-
-/** Field name → the label the backend puts in front of its messages (see showErrorOnForm). */
-const ERROR_LABELS: Record<string, string> = {
-  appId: 'AppID',
-  mchId: '商户号',
-  merchantSerialNo: '商户证书序列号',
-  endpoint: '接口地址',
-  gatewayUrl: '网关地址',
-  merchantId: '商户编号',
-  terminalId: '终端号',
-  merchantPrivateKey: '商户私钥',
-  apiV3Key: 'APIv3 密钥',
-  appPrivateKey: '应用私钥',
-};
 
 function toInput(ch: ChannelConfig, f: ChannelFields): ChannelInput<'channels.update'> {
   const text = (k: string) => String(f[k] ?? '').trim();
@@ -93,6 +80,7 @@ export function ChannelForm({ channel, vaultReady, onSaved }: { channel: Channel
   const [form] = Form.useForm<ChannelFields>();
   const { message } = App.useApp();
   const report = useReportError();
+  const labels = useVocabulary().channelFields;
   const initial: ChannelFields = { enabled: channel.enabled, sandbox: channel.sandbox, ...channel.public };
 
   const save = async (f: ChannelFields) => {
@@ -101,7 +89,8 @@ export function ChannelForm({ channel, vaultReady, onSaved }: { channel: Channel
       void message.success(`${saved.label}配置已保存${saved.enabled ? '，渠道已启用' : ''}`);
       onSaved();
     } catch (e) {
-      if (!showErrorOnForm(form, e, ERROR_LABELS)) report(e);
+      // The backend's messages start with the field's label (CHANNEL_FIELD_LABELS in core).
+      if (!showErrorOnForm(form, e, labels)) report(e);
     }
   };
 
@@ -124,7 +113,7 @@ export function ChannelForm({ channel, vaultReady, onSaved }: { channel: Channel
           <Switch checkedChildren="沙箱" unCheckedChildren="正式" />
         </Form.Item>
         {PUBLIC_FIELDS[channel.platform].map((field) => (
-          <Form.Item key={field.name} label={field.label} name={field.name} extra={field.extra} rules={[{ required: true, whitespace: true, message: `请输入${field.label}` }]}>
+          <Form.Item key={field.name} label={labels[field.name]} name={field.name} extra={field.extra} rules={[{ required: true, whitespace: true, message: `请输入${labels[field.name]}` }]}>
             <Input placeholder={field.placeholder} autoComplete="off" spellCheck={false} style={{ fontFamily: 'monospace' }} />
           </Form.Item>
         ))}

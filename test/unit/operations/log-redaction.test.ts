@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIDDEN, maskCard, maskPhone, redact, redactText } from '../../../src-main/security/log-redaction';
+import { HIDDEN, maskCard, maskIdNumber, maskPhone, redact, redactText } from '../../../src-main/security/log-redaction';
 
 const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
 
@@ -23,6 +23,13 @@ describe('log redaction', () => {
     expect(redactText('+86 138-1234-5678')).toBe('138****5678');
     expect(redactText('+8613812345678')).toBe('138****5678');
     expect(maskPhone('13812345678')).toBe('138****5678');
+  });
+
+  it('masks resident ID numbers 3+4, also ending in X, in text and in named fields', () => {
+    expect(redactText('身份证 11010119900307123X 已登记')).toBe('身份证 110***********123X 已登记');
+    expect(redactText('id=110101199003071234&x=1')).toBe('id=110***********1234&x=1');
+    expect(redact({ guest: { idNumber: '1101011990030712', id_card: '110101 19900307 1234' } })).toEqual({ guest: { idNumber: '110*********0712', id_card: '110***********1234' } });
+    expect(maskIdNumber('11010119900307123x')).toBe('110***********123x');
   });
 
   it('removes PEM blocks, even cut off, and Authorization headers of every scheme', () => {
