@@ -33,6 +33,11 @@ export interface ApprovalRule {
   upToFen: Fen | null;
   /** Role code approving each level, level 1 first. */
   levels: readonly string[];
+  /**
+   * Whether requests under this rule may be approved several at a time (批量审批) in the 审批中心.
+   * Meant for small, routine amounts; absent means no. Copied to the request at submission.
+   */
+  bulkApprovable?: boolean;
 }
 
 const YUAN = 100;
@@ -42,15 +47,16 @@ const YUAN = 100;
  *  - refunds up to ¥5,000 are a 会计's call; above, a second person signs;
  *  - supplier payments grow from one to three levels, > ¥50,000: 会计 → 审批人 → 管理员;
  *  - payout batches (salaries) move many people's money at once: always at least two levels.
+ * Only small refunds (≤ ¥5,000) may be approved in bulk; everything else is read one by one.
  */
 export const DEFAULT_APPROVAL_RULES: readonly ApprovalRule[] = [
-  { businessType: 'refund', overFen: 0, upToFen: 5_000 * YUAN, levels: ['accountant'] },
-  { businessType: 'refund', overFen: 5_000 * YUAN, upToFen: null, levels: ['accountant', 'approver'] },
-  { businessType: 'supplier_payment', overFen: 0, upToFen: 10_000 * YUAN, levels: ['accountant'] },
-  { businessType: 'supplier_payment', overFen: 10_000 * YUAN, upToFen: 50_000 * YUAN, levels: ['accountant', 'approver'] },
-  { businessType: 'supplier_payment', overFen: 50_000 * YUAN, upToFen: null, levels: ['accountant', 'approver', 'admin'] },
-  { businessType: 'payout_batch', overFen: 0, upToFen: 100_000 * YUAN, levels: ['accountant', 'approver'] },
-  { businessType: 'payout_batch', overFen: 100_000 * YUAN, upToFen: null, levels: ['accountant', 'approver', 'admin'] },
+  { businessType: 'refund', overFen: 0, upToFen: 5_000 * YUAN, levels: ['accountant'], bulkApprovable: true },
+  { businessType: 'refund', overFen: 5_000 * YUAN, upToFen: null, levels: ['accountant', 'approver'], bulkApprovable: false },
+  { businessType: 'supplier_payment', overFen: 0, upToFen: 10_000 * YUAN, levels: ['accountant'], bulkApprovable: false },
+  { businessType: 'supplier_payment', overFen: 10_000 * YUAN, upToFen: 50_000 * YUAN, levels: ['accountant', 'approver'], bulkApprovable: false },
+  { businessType: 'supplier_payment', overFen: 50_000 * YUAN, upToFen: null, levels: ['accountant', 'approver', 'admin'], bulkApprovable: false },
+  { businessType: 'payout_batch', overFen: 0, upToFen: 100_000 * YUAN, levels: ['accountant', 'approver'], bulkApprovable: false },
+  { businessType: 'payout_batch', overFen: 100_000 * YUAN, upToFen: null, levels: ['accountant', 'approver', 'admin'], bulkApprovable: false },
 ];
 
 /** Does this rule cover the amount? overFen < amount ≤ upToFen. */
