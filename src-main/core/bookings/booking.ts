@@ -4,9 +4,10 @@ import type { ServiceType } from './deposit';
 
 /**
  * 客户预定 (design document 2.1): awaiting_deposit → confirmed (the deposit order was paid) |
- * cancelled (the deposit order expired, or the guest or staff cancelled before paying). The
- * booking follows its deposit order; nothing leaves confirmed or cancelled here (refund by
- * cancellation time belongs to the refunds issue).
+ * cancelled (the deposit order expired, or the guest or staff cancelled before paying), and
+ * confirmed → cancelled when a booking whose deposit was paid is cancelled: the deposit order stays
+ * paid and the refund the cancellation tiers grant is requested (refunds, design document 2.1.3).
+ * Nothing leaves cancelled.
  */
 export const BOOKING_STATUSES = ['awaiting_deposit', 'confirmed', 'cancelled'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -37,7 +38,9 @@ export interface Booking {
 
 export function assertBookingTransition(from: BookingStatus, to: BookingStatus): void {
   if (from === 'awaiting_deposit' && to !== 'awaiting_deposit') return;
-  if (from === 'confirmed')
-    throw new DomainError('BOOKING_CONFIRMED', to === 'cancelled' ? '预定已确认（定金已付），取消需走退款流程' : '预定已确认');
+  if (from === 'confirmed') {
+    if (to === 'cancelled') return;
+    throw new DomainError('BOOKING_CONFIRMED', '预定已确认');
+  }
   throw new DomainError('BOOKING_CANCELLED', '预定已取消');
 }

@@ -61,6 +61,17 @@ export class BookingRepository {
     return this.findBy('deposit_order_no', orderNo, opts.forUpdate);
   }
 
+  /** The bookings behind several deposit orders in one read (locked on MySQL with `forUpdate`), keyed by deposit order number. */
+  async findByDepositOrders(orderNos: readonly string[], opts: { forUpdate?: boolean } = {}): Promise<Map<string, Booking>> {
+    const out = new Map<string, Booking>();
+    const nos = [...new Set(orderNos)].sort();
+    if (!nos.length) return out;
+    const qb = this.em.createQueryBuilder(BookingEntity, 'b').where('b.deposit_order_no IN (:...nos)', { nos }).orderBy('b.deposit_order_no');
+    if (opts.forUpdate && this.lockRows) qb.setLock('pessimistic_write');
+    for (const row of await qb.getMany()) out.set(row.deposit_order_no, fromRow(row));
+    return out;
+  }
+
   private async findBy(column: 'booking_no' | 'deposit_order_no', value: string, forUpdate = false): Promise<Booking | null> {
     const qb = this.em.createQueryBuilder(BookingEntity, 'b').where(`b.${column} = :value`, { value });
     if (forUpdate && this.lockRows) qb.setLock('pessimistic_write');

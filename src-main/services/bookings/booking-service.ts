@@ -30,6 +30,11 @@ export interface BookingDetail {
   history: AuditEntry[];
 }
 
+/** The refund a cancelled booking's paid deposit gets (RefundService, by the cancellation tiers). */
+export interface BookingRefunds {
+  refundForCancelledBooking(tx: Tx, actor: Actor, booking: Booking, at: number): Promise<{ refund: { refundNo: string; amountFen: Fen } | null; percent: number; tierText: string; refundFen: Fen }>;
+}
+
 const SETTINGS_KEY = 'deposit';
 const auditBooking = (b: Booking) => snapshot({ ...b, version: undefined });
 
@@ -39,12 +44,19 @@ const auditBooking = (b: Booking) => snapshot({ ...b, version: undefined });
  * expired → cancelled) through the OrderEvents it receives inside the order's own transaction.
  */
 export class BookingService implements OrderEvents {
+  private refunds: BookingRefunds | null = null;
+
   constructor(
     private readonly store: Store,
     private readonly orders: OrderService,
     private readonly numbers: NumberAllocator,
     private readonly clock: Clock,
   ) {}
+
+  /** Set at start-up (app.ts): without it a booking whose deposit was paid cannot be cancelled. */
+  useRefunds(refunds: BookingRefunds): void {
+    this.refunds = refunds;
+  }
 
   async depositRules(tx?: Tx): Promise<{ ratios: DepositRatios; version: number | null }> {
     const stored = tx ? await tx.settings.get(SETTINGS_KEY) : await this.store.read((r) => r.settings.get(SETTINGS_KEY));
@@ -108,11 +120,37 @@ export class BookingService implements OrderEvents {
       if (!booking) throw new DomainError('BOOKING_NOT_FOUND', `预定 ${bookingNo} 不存在`);
       if (expectedVersion !== undefined && expectedVersion !== booking.version) throw new ConcurrentUpdateError();
       assertBookingTransition(booking.status, 'cancelled');
+      if (booking.status === 'confirmed') return this.cancelConfirmed(tx, actor, booking);
       await this.orders.cancelInTx(tx, actor, booking.depositOrderNo, 'user');
       const after = await tx.bookings.findByNo(bookingNo);
       if (after?.status !== 'cancelled') throw new Error(`booking ${bookingNo} did not follow its deposit order`);
       return after;
     });
+  }
+
+  /**
+   * The deposit was paid: the order stays paid, the booking is cancelled, and the refund the tier
+   * table grants for the time left before the appointment is requested in the same transaction.
+   */
+  private async cancelConfirmed(tx: Tx, actor: Actor, booking: Booking): Promise<Booking> {
+    if (!this.refunds) throw new DomainError('REFUNDS_UNAVAILABLE', '退款功能不可用，不能取消已付定金的预定');
+    const now = this.clock.now();
+    const refund = await this.refunds.refundForCancelledBooking(tx, actor, booking, now);
+    await tx.bookings.update(booking.bookingNo, booking.version, { status: 'cancelled', cancelledAt: now });
+    const after: Booking = { ...booking, status: 'cancelled', cancelledAt: now, version: booking.version + 1 };
+    await tx.audit.append(
+      {
+        actorId: actor.id,
+        actorName: actor.name,
+        action: 'booking.cancel',
+        entityType: 'booking',
+        entityId: booking.bookingNo,
+        before: auditBooking(booking),
+        after: snapshot({ ...after, version: undefined, refundNo: refund.refund?.refundNo ?? null, refundFen: refund.refundFen, refundRule: refund.tierText }),
+      },
+      now,
+    );
+    return after;
   }
 
   async get(bookingNo: string): Promise<BookingDetail> {
@@ -132,12 +170,18 @@ export class BookingService implements OrderEvents {
     await this.follow(tx, order, 'confirmed', actor, at);
   }
 
+  /** A batch of paid orders (payment notifications applied together): their bookings read in one go. */
+  async ordersPaid(tx: Tx, orders: Order[], actor: Actor, at: number): Promise<void> {
+    const bookings = await tx.bookings.findByDepositOrders(orders.map((o) => o.orderNo), { forUpdate: true });
+    for (const o of orders) await this.follow(tx, o, 'confirmed', actor, at, bookings.get(o.orderNo) ?? null);
+  }
+
   async orderCancelled(tx: Tx, order: Order, actor: Actor, at: number): Promise<void> {
     await this.follow(tx, order, 'cancelled', actor, at);
   }
 
-  private async follow(tx: Tx, order: Order, to: BookingStatus, actor: Actor, at: number): Promise<void> {
-    const booking = await tx.bookings.findByDepositOrder(order.orderNo, { forUpdate: true });
+  private async follow(tx: Tx, order: Order, to: BookingStatus, actor: Actor, at: number, locked?: Booking | null): Promise<void> {
+    const booking = locked !== undefined ? locked : await tx.bookings.findByDepositOrder(order.orderNo, { forUpdate: true });
     // A customer_order typed in by hand on the orders page has no booking behind it.
     if (!booking || booking.status === to) return;
     assertBookingTransition(booking.status, to);

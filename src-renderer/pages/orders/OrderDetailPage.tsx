@@ -13,6 +13,8 @@ import { OrderStatusTag } from '../../components/StatusTag';
 import { formatTime } from '../../components/time-format';
 import { CancelOrderButton } from './CancelOrderButton';
 import { OrderTransactionsTable } from './OrderTransactionsTable';
+import { OrderRefundsSection } from '../refunds/OrderRefundsSection';
+import { RequestRefundButton } from '../refunds/RequestRefundButton';
 
 const none = <Typography.Text type="secondary">—</Typography.Text>;
 
@@ -48,6 +50,14 @@ export function OrderDetailPage() {
   const navigate = useNavigate();
   const detail = useChannel('orders.get', { orderNo });
   const data = detail.data?.order.orderNo === orderNo ? detail.data : undefined;
+  // Refunds of orders that took money: paid, already partly or fully refunded.
+  const refundable = data && (data.order.status === 'paid' || data.order.status === 'refunded') && can('refund:view');
+  const refunds = useChannel('refunds.forOrder', refundable ? { orderNo } : null);
+  const refundSummary = refunds.data?.orderNo === orderNo ? refunds.data : undefined;
+  const reloadAll = () => {
+    detail.reload();
+    if (refundable) refunds.reload();
+  };
 
   const back = (
     <Button icon={<ArrowLeftOutlined />} onClick={() => (window.history.length > 1 ? navigate(-1) : navigate('/orders'))}>
@@ -63,9 +73,10 @@ export function OrderDetailPage() {
         extra={
           <>
             {back}
-            <Button icon={<ReloadOutlined />} onClick={detail.reload} loading={detail.loading && !!data}>
+            <Button icon={<ReloadOutlined />} onClick={reloadAll} loading={detail.loading && !!data}>
               刷新
             </Button>
+            {refundSummary && refundSummary.status === 'paid' && can('refund:request') ? <RequestRefundButton summary={refundSummary} onRequested={reloadAll} /> : null}
             {data && data.order.status === 'pending' && can('order:cancel') ? <CancelOrderButton order={data.order} onCancelled={detail.reload} /> : null}
             {data && data.order.status === 'pending' && can('payment:collect') ? (
               <Button type="primary" icon={<QrcodeOutlined />} onClick={() => navigate(`/cashier/${orderNo}`)} data-testid="collect-order">
@@ -84,6 +95,12 @@ export function OrderDetailPage() {
             <Typography.Title level={5}>交易记录</Typography.Title>
             <OrderTransactionsTable transactions={data.transactions} />
           </section>
+          {refundSummary ? (
+            <section>
+              <Typography.Title level={5}>退款</Typography.Title>
+              <OrderRefundsSection summary={refundSummary} />
+            </section>
+          ) : null}
           <section>
             <Typography.Title level={5}>操作历史</Typography.Title>
             <AuditEntriesTable entries={data.history} hideEntity data-testid="order-history" />

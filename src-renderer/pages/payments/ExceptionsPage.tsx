@@ -11,6 +11,7 @@ import { Money } from '../../components/Money';
 import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
+import { ExceptionRefundButton } from '../refunds/ExceptionRefundButton';
 import { EXCEPTION_KIND_COLORS, EXCEPTION_KIND_LABELS, EXCEPTION_STATUS_LABELS, type ExceptionStatus, type PaymentException } from './payment-labels';
 
 const mono = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
@@ -106,6 +107,12 @@ export function ExceptionsPage() {
           { title: '到账金额', dataIndex: 'amountFen', align: 'right', width: 110, render: (f: number) => <Money fen={f} strong /> },
           // The detail says what to do with the money: shown in full, wrapping, never cut off.
           { title: '说明', dataIndex: 'detail', width: 280 },
+          {
+            title: '操作',
+            key: 'refund',
+            width: 80,
+            render: (_, e) => (e.status === 'open' && can('refund:request') ? <ExceptionRefundButton exception={e} onRequested={list.reload} /> : null),
+          },
         ]}
       />
     </>
