@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES } from '../src-main/api/channel-names';
+import { CHANNEL_NAMES, PRINT_CHANNEL } from '../src-main/api/channel-names';
 import type { PayApi } from '../src-main/api/contract';
 
 /**
@@ -16,3 +16,9 @@ const pay = {
 } satisfies PayApi;
 
 contextBridge.exposeInMainWorld('pay', pay);
+
+/** Prints the current page through webContents.print (the system dialog); the renderer's printView() uses it. */
+const payPrint = {
+  print: (): Promise<{ ok: boolean; error?: { code: string; message: string } }> => ipcRenderer.invoke(PRINT_CHANNEL),
+};
+contextBridge.exposeInMainWorld('payPrint', payPrint);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { app as electronApp, BrowserWindow, ipcMain, safeStorage, session as electronSession, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import electronUpdater from 'electron-updater';
 import { defaultDataDir, storeConfigFromEnv, type App } from '../app';
-import { CHANNEL_NAMES } from '../api/channel-names';
+import { CHANNEL_NAMES, PRINT_CHANNEL } from '../api/channel-names';
 import { makeDispatcher, type SessionCarrier } from '../api/dispatch';
 import { loadAuditKey } from '../security/audit-chain';
 import { SessionStore } from '../security/sessions';
@@ -67,6 +67,15 @@ function registerIpc(app: App): void {
       return dispatch(channel, input, carrierFor(event.sender));
     });
   }
+  // Printing (付款凭证, 收款凭据): the system print dialog for the page that asked, after the same sender check.
+  ipcMain.handle(PRINT_CHANNEL, (event: IpcMainInvokeEvent) => {
+    if (!isOurPage(event.senderFrame?.url ?? '')) return { ok: false, error: { code: 'FORBIDDEN_SENDER', message: '拒绝来自未知页面的请求' } };
+    return new Promise((resolve) => {
+      event.sender.print({ silent: false, printBackground: true }, (success, failureReason) =>
+        resolve(success || failureReason === 'cancelled' ? { ok: true, data: { printed: success } } : { ok: false, error: { code: 'PRINT_FAILED', message: `打印失败：${failureReason}` } }),
+      );
+    });
+  });
 }
 
 /** The better-sqlite3 binary built for this Electron (dev: .electron-native/; packaged: next to the app). */

@@ -8,23 +8,26 @@ import { useVocabulary } from '../app/vocabulary-context';
 import { LoadError } from '../components/LoadError';
 import { formatFen } from '../components/money-format';
 import { formatTime } from '../components/time-format';
+import { useReportError } from '../app/use-report-error';
+import { printView } from './print-view';
 import './print.css';
 
 type Detail = ChannelOutput<'mealbills.get'>;
 
 /**
- * 收款凭据 (and, when one was requested, the 发票申请单) of a meal bill, laid out for A4. In the
- * browser preview it prints with window.print(); the desktop host will use webContents.print.
+ * 收款凭据 (and, when one was requested, the 发票申请单) of a meal bill, laid out for A4. Printed with
+ * printView(): webContents.print in the desktop app, window.print() in the browser preview.
  */
 export function MealBillReceipt() {
   const { billNo = '' } = useParams();
   const detail = useChannel('mealbills.get', { billNo });
+  const report = useReportError();
   if (detail.error) return <LoadError error={detail.error} onRetry={detail.reload} />;
   if (!detail.data) return null;
   return (
     <>
       <Flex justify="end" className="no-print" style={{ marginBottom: 12 }}>
-        <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
+        <Button type="primary" icon={<PrinterOutlined />} onClick={() => printView().catch(report)}>
           打印
         </Button>
       </Flex>
