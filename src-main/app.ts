@@ -10,7 +10,9 @@ import { LoginThrottle } from './security/login-throttle';
 import type { SecretVault } from './security/vault';
 import { applyChannelConfigs } from './gateways/gateway-factory';
 import { ChannelConfigService } from './services/admin/channel-config-service';
+import { SensitiveService } from './services/admin/sensitive-service';
 import { UserService } from './services/admin/user-service';
+import { ApprovalService } from './services/approvals/approval-service';
 import { AuditService } from './services/audit/audit-service';
 import { NumberAllocator } from './services/number-allocator';
 import { allOrderEvents, PaidNotice } from './services/notifications/notification-service';
@@ -24,8 +26,13 @@ import { OrderService } from './services/orders/order-service';
 import { GatewayRegistry } from './services/payments/gateway-registry';
 import { PaymentMetrics } from './services/payments/payment-metrics';
 import { PaymentService, type SandboxPayLink } from './services/payments/payment-service';
+import { RefundService } from './services/refunds/refund-service';
 import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
 import { SettingsService } from './services/settings/settings-service';
+import { SupplierPaymentService } from './services/suppliers/supplier-payment-service';
+import { SupplierService } from './services/suppliers/supplier-service';
+import { TransferHandlers } from './services/transfers/transfer-handlers';
+import { VoucherService } from './services/vouchers/voucher-service';
 import { TransactionService } from './services/transactions/transaction-service';
 
 export interface AppOptions {
@@ -63,8 +70,22 @@ export interface App {
   mealBillReminders: MealBillReminders;
   transactions: TransactionService;
   payments: PaymentService;
+  /** 退款: requests, approval subject, the executor job, refund notifications. */
+  refunds: RefundService;
   metrics: PaymentMetrics;
   users: UserService;
+  /** 查看完整敏感信息: the one audited way to a full phone / ID / account number. */
+  sensitive: SensitiveService;
+  /** 审批中心: the one approval engine; businesses `register` their ApprovalSubject and `submit` in their own transaction. */
+  approvals: ApprovalService;
+  /** 供应商 and 应付款. */
+  suppliers: SupplierService;
+  /** 付款单: approval, execution by transfer, the executor job. */
+  supplierPayments: SupplierPaymentService;
+  /** 付款凭证 of every kind of money out. */
+  vouchers: VoucherService;
+  /** Transfer notifications dispatched by transfer-number prefix (付款单 'S'; batch payouts later). */
+  transferHandlers: TransferHandlers;
   audit: AuditService;
   settings: SettingsService;
   channelConfigs: ChannelConfigService;
@@ -85,6 +106,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const hasher = makeAuditHasher(opts.auditKey);
   const store = new Store(await openDataSource(opts.store), hasher, clock);
   const settings = new SettingsService(store, clock);
+  const approvals = new ApprovalService(store, clock);
   const numbers = new NumberAllocator(opts.random);
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const operations = new Operations(store, clock, workerId, opts.operations);
@@ -102,7 +124,28 @@ export async function openApp(opts: AppOptions): Promise<App> {
   operations.addJob(() => mealBillReminders.run());
   const channelConfigs = new ChannelConfigService(store, clock, opts.vault);
   const metrics = new PaymentMetrics((e) => operations.logger.log(e));
-  const payments = new PaymentService(store, orders, opts.gateways ?? new GatewayRegistry({}), clock, metrics, callbackUrlOf(opts.callbackBaseUrl), workerId, opts.sandboxPayLink);
+  const gatewayRegistry = opts.gateways ?? new GatewayRegistry({});
+  const payments = new PaymentService(store, orders, gatewayRegistry, clock, metrics, callbackUrlOf(opts.callbackBaseUrl), workerId, opts.sandboxPayLink);
+  // Refunds: approved through the one engine, sent by a periodic job (leases, query before any resend),
+  // finished by the platforms' refund notifications (applied in the inbox entry's transaction).
+  const refunds = new RefundService(store, gatewayRegistry, numbers, clock, operations.notifications, workerId, callbackUrlOf(opts.callbackBaseUrl));
+  refunds.useApprovals(approvals);
+  approvals.register(refunds.subject);
+  payments.onInboxEvent('refund', refunds.notificationHandler);
+  bookings.useRefunds(refunds);
+  operations.addJob(() => refunds.sendApproved());
+  // Supplier payments (付款单): approved through the engine, sent by the executor job (leases, the
+  // transfer number saved before the first send, query before any resend), finished by transfer
+  // notifications dispatched by transfer-number prefix so batch payouts can register theirs.
+  const vouchers = new VoucherService(store, clock, approvals);
+  const suppliers = new SupplierService(store, clock);
+  const supplierPayments = new SupplierPaymentService(store, gatewayRegistry, numbers, clock, operations.notifications, vouchers, workerId, callbackUrlOf(opts.callbackBaseUrl));
+  supplierPayments.useApprovals(approvals);
+  approvals.register(supplierPayments.subject);
+  const transferHandlers = new TransferHandlers();
+  transferHandlers.register('S', supplierPayments.transferHandler);
+  payments.onInboxEvent('transfer', transferHandlers.handle);
+  operations.addJob(() => supplierPayments.runDue());
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
@@ -115,8 +158,15 @@ export async function openApp(opts: AppOptions): Promise<App> {
     mealBillPayments,
     transactions: new TransactionService(store),
     payments,
+    refunds,
     metrics,
     users: new UserService(store, clock),
+    sensitive: new SensitiveService(store, clock),
+    approvals,
+    suppliers,
+    supplierPayments,
+    vouchers,
+    transferHandlers,
     audit: new AuditService(store, hasher),
     settings,
     channelConfigs,
@@ -132,6 +182,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
     async close() {
       await scheduler.stop();
       await operations.close();
+      await refunds.releaseAll().catch(() => undefined);
       await store.close();
     },
   };

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } from '../core/access/permissions';
+import { SUPPLIER_VOCABULARY } from '../core/suppliers/supplier-payment';
+import { SENSITIVE_ENTITY_TYPES, SENSITIVE_FIELD_LABELS } from '../core/access/masking';
+import { PERMISSION_GROUPS, PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } from '../core/access/permissions';
+import { CHANNEL_FIELD_LABELS } from '../core/channels/channel-field-labels';
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from '../core/audit/audit-vocabulary';
 import { DomainError } from '../core/errors';
 import { ORDER_STATUS_LABELS, ORDER_TYPE_LABELS, PAYMENT_METHOD_LABELS, CANCEL_REASON_LABELS } from '../core/orders/order-types';
 import { STAY_VOCABULARY } from '../core/stay-vocabulary';
+import { REFUND_VOCABULARY } from '../core/refunds/refund';
 import { TRANSACTION_STATUS_LABELS, TRANSACTION_TYPE_LABELS } from '../core/transactions/transaction-types';
 import type { User } from '../db/repositories/user-repository';
 import { actorOf, channel, type HandlerContext } from './channel';
@@ -122,6 +126,35 @@ export const adminChannels = {
     handler: (ctx) => ctx.app.users.roles(),
   }),
 
+  /** 权限矩阵: saves one or several roles' columns at once (each with the version the editor saw). */
+  'roles.updatePermissions': channel({
+    access: 'role:manage',
+    input: z.strictObject({
+      roles: z
+        .array(
+          z.strictObject({
+            code: role,
+            version: z.number('版本号不正确').int().min(1),
+            permissions: z.array(z.enum(PERMISSIONS, '权限不正确')).max(PERMISSIONS.length),
+          }),
+        )
+        .min(1, '请至少修改一个角色')
+        .max(ROLES.length),
+    }),
+    handler: (ctx, i) => ctx.app.users.updatePermissions(actorOf(ctx), i.roles),
+  }),
+
+  /** The full value of one masked field (phone, ID number, bank account); audited, never logged. */
+  'sensitive.reveal': channel({
+    access: 'sensitive:unmask',
+    input: z.strictObject({
+      entityType: z.enum(SENSITIVE_ENTITY_TYPES, '记录类型不正确'),
+      entityId: requiredText(64),
+      field: z.string().trim().min(1, '字段不能为空').max(64, '字段不正确'),
+    }),
+    handler: async (ctx, i) => ({ value: await ctx.app.sensitive.reveal(actorOf(ctx), i) }),
+  }),
+
   /** The words of the domain, so the renderer shows exactly the labels the core defines. */
   'meta.vocabulary': channel({
     access: 'public',
@@ -135,10 +168,15 @@ export const adminChannels = {
       transactionTypes: TRANSACTION_TYPE_LABELS,
       roles: ROLE_LABELS,
       permissions: Object.fromEntries(PERMISSIONS.map((p) => [p, PERMISSION_LABELS[p]])) as Record<Permission, string>,
+      permissionGroups: PERMISSION_GROUPS,
+      sensitiveFields: SENSITIVE_FIELD_LABELS,
       auditActions: AUDIT_ACTION_LABELS,
       auditEntities: AUDIT_ENTITY_LABELS,
       auditFields: AUDIT_FIELD_LABELS,
+      channelFields: CHANNEL_FIELD_LABELS,
       ...STAY_VOCABULARY,
+      ...REFUND_VOCABULARY,
+      ...SUPPLIER_VOCABULARY,
     }),
   }),
 };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { adminChannels } from './admin';
+import { approvalsChannels } from './approvals';
 import { auditChannels } from './audit';
 import { bookingsChannels } from './bookings';
 import type { ChannelSpec } from './channel';
@@ -9,9 +10,12 @@ import { mealBillsChannels } from './meal-bills';
 import { opsChannels } from './operations';
 import { ordersChannels } from './orders';
 import { paymentsChannels } from './payments';
+import { refundsChannels } from './refunds';
 import type { Result } from './result';
 import { settingsChannels } from './settings';
+import { suppliersChannels } from './suppliers';
 import { transactionsChannels } from './transactions';
+import { vouchersChannels } from './vouchers';
 
 /**
  * The one typed contract between the renderer and the main process: channel → input schema,
@@ -28,6 +32,10 @@ export const contract = {
   ...opsChannels,
   ...bookingsChannels,
   ...mealBillsChannels,
+  ...suppliersChannels,
+  ...vouchersChannels,
+  ...refundsChannels,
+  ...approvalsChannels,
 };
 
 export type Contract = typeof contract;

@@ -6,8 +6,9 @@ import { compactShanghai } from './time';
  * unique index; the caller retries with a fresh number on a collision.
  *   P: payment order (支付订单)   R: refund (退款)   B: batch (批量付款)   T: transaction (交易)
  *   K: booking (客户预定)         M: meal bill (餐费账单)
+ *   S: supplier payment order (付款单)
  */
-export type NumberKind = 'P' | 'R' | 'B' | 'T' | 'K' | 'M';
+export type NumberKind = 'P' | 'R' | 'B' | 'T' | 'K' | 'M' | 'S';
 
 export const RANDOM_DIGITS = 6;
 
@@ -20,4 +21,4 @@ export function businessNumber(kind: NumberKind, epochMs: number, randomInt: Ran
   return `${kind}${compactShanghai(epochMs)}${digits}`;
 }
 
-export const BUSINESS_NUMBER_PATTERN = /^[PRBTKM]\d{14}\d{6}$/;
+export const BUSINESS_NUMBER_PATTERN = /^[PRBTKMS]\d{14}\d{6}$/;

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ApprovalDecisionEntity, ApprovalRequestEntity, ApprovalRuleEntity } from './entities/approval-entities';
 import { AuditEntity, AuditHeadEntity } from './entities/audit-entity';
 import { BookingEntity } from './entities/booking-entity';
 import { ChannelConfigEntity } from './entities/channel-config-entity';
@@ -6,7 +7,9 @@ import { MealBillEntity, MealBillInvoiceEntity, MealBillItemEntity } from './ent
 import { OrderEntity } from './entities/order-entity';
 import { AlertEntity, OutboxEntity, SystemLogEntity } from './entities/ops-entities';
 import { InboxEntity, PaymentExceptionEntity, PaymentRequestEntity } from './entities/payment-entities';
+import { RefundEntity } from './entities/refund-entity';
 import { SettingEntity } from './entities/setting-entity';
+import { PayableEntity, SupplierEntity, SupplierPaymentEntity, SupplierPaymentPayableEntity, VoucherCounterEntity, VoucherEntity } from './entities/supplier-entities';
 import { TransactionEntity } from './entities/transaction-entity';
 import { RoleEntity, RolePermissionEntity, UserEntity } from './entities/user-entity';
 import { MIGRATIONS } from './migrations';
@@ -36,6 +39,16 @@ export const ENTITIES = [
   MealBillEntity,
   MealBillItemEntity,
   MealBillInvoiceEntity,
+  SupplierEntity,
+  PayableEntity,
+  SupplierPaymentEntity,
+  SupplierPaymentPayableEntity,
+  VoucherEntity,
+  VoucherCounterEntity,
+  ApprovalRuleEntity,
+  ApprovalRequestEntity,
+  ApprovalDecisionEntity,
+  RefundEntity,
 ];
 
 export function makeDataSource(config: StoreConfig): DataSource {

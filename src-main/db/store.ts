@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Clock } from '../core/time';
+import { ApprovalRepository } from './repositories/approval-repository';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
 import { BookingRepository } from './repositories/booking-repository';
 import { ChannelConfigRepository } from './repositories/channel-config-repository';
@@ -10,7 +11,10 @@ import { OutboxRepository } from './repositories/outbox-repository';
 import { MealBillRepository } from './repositories/meal-bill-repository';
 import { OrderClaims, OrderRepository } from './repositories/order-repository';
 import { PaymentRepository } from './repositories/payment-repository';
+import { RefundRepository } from './repositories/refund-repository';
 import { SettingRepository } from './repositories/setting-repository';
+import { SupplierPaymentClaims, SupplierRepository } from './repositories/supplier-repository';
+import { VoucherRepository } from './repositories/voucher-repository';
 import { TransactionRepository } from './repositories/transaction-repository';
 import { UserRepository } from './repositories/user-repository';
 
@@ -30,6 +34,11 @@ export interface Tx {
   outbox: OutboxRepository;
   bookings: BookingRepository;
   mealBills: MealBillRepository;
+  suppliers: SupplierRepository;
+  supplierPaymentClaims: SupplierPaymentClaims;
+  vouchers: VoucherRepository;
+  approvals: ApprovalRepository;
+  refunds: RefundRepository;
 }
 
 /**
@@ -71,16 +80,16 @@ export class Store {
     this.seq = new SeqClock(clock);
   }
 
-  private repos(em: EntityManager): Tx {
+  private repos(em: EntityManager, inTransaction = false): Tx {
     const next = () => this.seq.next();
     const lock = this.kind === 'mysql';
     return {
       orders: new OrderRepository(em, next, lock),
       claims: new OrderClaims(em, lock),
       transactions: new TransactionRepository(em, next),
-      users: new UserRepository(em, next),
+      users: new UserRepository(em, next, lock),
       settings: new SettingRepository(em, next),
-      audit: new AuditRepository(em, this.hasher, lock, next),
+      audit: new AuditRepository(em, this.hasher, lock, next, inTransaction),
       payments: new PaymentRepository(em, next),
       inbox: new InboxRepository(em, next, lock),
       channelConfigs: new ChannelConfigRepository(em, next),
@@ -89,6 +98,11 @@ export class Store {
       outbox: new OutboxRepository(em, next, lock),
       bookings: new BookingRepository(em, next, lock),
       mealBills: new MealBillRepository(em, next, lock),
+      suppliers: new SupplierRepository(em, next, lock),
+      supplierPaymentClaims: new SupplierPaymentClaims(em, lock),
+      vouchers: new VoucherRepository(em, next, lock),
+      approvals: new ApprovalRepository(em, next, lock),
+      refunds: new RefundRepository(em, next, lock),
     };
   }
 
@@ -101,8 +115,15 @@ export class Store {
     return this.kind === 'sqlite' ? this.writer.run(run) : run();
   }
 
+  /** One unit of work; its audit entries are linked into the chain as its last step before COMMIT (AuditRepository.flush). */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = () => this.dataSource.transaction((em) => work(this.repos(em)));
+    const run = () =>
+      this.dataSource.transaction(async (em) => {
+        const tx = this.repos(em, true);
+        const result = await work(tx);
+        await tx.audit.flush();
+        return result;
+      });
     return this.kind === 'sqlite' ? this.writer.run(run) : run();
   }
 

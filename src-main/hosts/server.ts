@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { App } from '../app';
 import { routeOrders } from '../api/rest/orders-rest';
+import { routeRefunds } from '../api/rest/refunds-rest';
 import { fail, type RestReply } from '../api/rest/rest-envelope';
 import type { Platform } from '../gateways/gateway';
 import { ApiClientAuth } from '../security/api-client-auth';
@@ -118,7 +119,8 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
             return reply(res, fail(400, '请求体不是有效的 JSON'));
           }
         }
-        const r = await routeOrders(app, { method: req.method ?? 'GET', path, query: url.searchParams, body: input, clientId: who.clientId });
+        const call = { method: req.method ?? 'GET', path, query: url.searchParams, body: input, clientId: who.clientId };
+        const r = (await routeOrders(app, call)) ?? (await routeRefunds(app, call));
         const status = r?.status ?? 404;
         logger.log({ level: status >= 500 ? 'error' : 'info', category: 'operation', event: 'rest.call', message: `${req.method ?? 'GET'} ${path} → ${status}`, fields: { client: who.clientId, method: req.method, path, status } });
         tap({ op: 'rest', client: who.clientId, method: req.method, path, status });

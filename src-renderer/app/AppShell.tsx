@@ -24,11 +24,19 @@ export function AppShell() {
 
   const navPages = PAGE_ROUTES.filter((r) => r.nav && can(r.permission));
   const menuItems = useMemo<MenuProps['items']>(() => {
-    const groups = new Map<string, { key: string; icon: ReactNode; label: string }[]>();
+    const groups = new Map<string, { key: string; icon: ReactNode; label: ReactNode }[]>();
     for (const r of navPages) {
       if (!r.nav) continue;
       const list = groups.get(r.nav.group) ?? [];
-      list.push({ key: r.path, icon: r.nav.icon, label: r.nav.label });
+      const label = r.nav.badge ? (
+        <span>
+          {r.nav.label}
+          {r.nav.badge}
+        </span>
+      ) : (
+        r.nav.label
+      );
+      list.push({ key: r.path, icon: r.nav.icon, label });
       groups.set(r.nav.group, list);
     }
     return [...groups].map(([group, children]) => ({ type: 'group' as const, key: group, label: collapsed ? null : group, children }));

@@ -5,11 +5,21 @@ import { AlertOutlined, MessageOutlined, ProfileOutlined } from '@ant-design/ico
 import type { ReactNode } from 'react';
 import { CalendarOutlined, CoffeeOutlined } from '@ant-design/icons';
 import { UsersPage } from '../pages/admin/UsersPage';
+import { ApprovalDetailPage } from '../pages/approvals/ApprovalDetailPage';
+import { ApprovalNavBadge } from '../pages/approvals/ApprovalNavBadge';
+import { ApprovalsPage } from '../pages/approvals/ApprovalsPage';
 import { BookingDetailPage } from '../pages/bookings/BookingDetailPage';
 import { BookingsPage } from '../pages/bookings/BookingsPage';
 import { MealBillDetailPage } from '../pages/meal-bills/MealBillDetailPage';
 import { MealBillsPage } from '../pages/meal-bills/MealBillsPage';
 import { MealBillReceipt } from '../print/MealBillReceipt';
+import { PaymentVoucher } from '../print/PaymentVoucher';
+import { PayablesPage } from '../pages/suppliers/PayablesPage';
+import { SupplierPaymentDetailPage } from '../pages/suppliers/SupplierPaymentDetailPage';
+import { SupplierPaymentsPage } from '../pages/suppliers/SupplierPaymentsPage';
+import { SuppliersPage } from '../pages/suppliers/SuppliersPage';
+import { VouchersPage } from '../pages/suppliers/VouchersPage';
+import { AccountBookOutlined, BankOutlined, FileDoneOutlined, ShopOutlined } from '@ant-design/icons';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { DashboardPage } from '../pages/dashboard/DashboardPage';
 import { OrderDetailPage } from '../pages/orders/OrderDetailPage';
@@ -19,6 +29,8 @@ import { NotificationsPage } from '../pages/operations/NotificationsPage';
 import { OrdersPage } from '../pages/orders/OrdersPage';
 import { CashierPage } from '../pages/payments/CashierPage';
 import { ExceptionsPage } from '../pages/payments/ExceptionsPage';
+import { RefundsPage } from '../pages/refunds/RefundsPage';
+import { RollbackOutlined } from '@ant-design/icons';
 import { ChannelsPage } from '../pages/settings/ChannelsPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { TransactionsPage } from '../pages/transactions/TransactionsPage';
@@ -30,7 +42,7 @@ export interface PageRoute {
   /** Needed to open the page; the navigation hides pages the user may not open. */
   permission: Permission;
   /** Set for pages that appear in the side navigation. */
-  nav?: { label: string; icon: ReactNode; group: string };
+  nav?: { label: string; icon: ReactNode; group: string; /** A count beside the label (e.g. 待我审批). */ badge?: ReactNode };
   /**
    * Where the day's work starts after logging in (the order list), when the user may open it;
    * otherwise the first page of the navigation. The dashboard heads the navigation but is not the work.
@@ -55,6 +67,15 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/meal-bills', element: <MealBillsPage />, permission: 'mealbill:manage', nav: { label: '餐费账单', icon: <CoffeeOutlined />, group: '支付管理' } },
   { path: '/meal-bills/:billNo', element: <MealBillDetailPage />, permission: 'mealbill:manage' },
   { path: '/meal-bills/:billNo/print', element: <MealBillReceipt />, permission: 'mealbill:manage' },
+  { path: '/approvals', element: <ApprovalsPage />, permission: 'approval:view', nav: { label: '审批中心', icon: <AuditOutlined />, group: '支付管理', badge: <ApprovalNavBadge /> } },
+  { path: '/approvals/:id', element: <ApprovalDetailPage />, permission: 'approval:view' },
+  { path: '/supplier-payments', element: <SupplierPaymentsPage />, permission: 'supplier:view', nav: { label: '付款单', icon: <BankOutlined />, group: '供应商付款' } },
+  { path: '/supplier-payments/:paymentNo', element: <SupplierPaymentDetailPage />, permission: 'supplier:view' },
+  { path: '/payables', element: <PayablesPage />, permission: 'supplier:view', nav: { label: '应付款', icon: <AccountBookOutlined />, group: '供应商付款' } },
+  { path: '/suppliers', element: <SuppliersPage />, permission: 'supplier:view', nav: { label: '供应商', icon: <ShopOutlined />, group: '供应商付款' } },
+  { path: '/vouchers', element: <VouchersPage />, permission: 'voucher:view', nav: { label: '付款凭证', icon: <FileDoneOutlined />, group: '供应商付款' } },
+  { path: '/vouchers/:voucherNo', element: <PaymentVoucher />, permission: 'voucher:view' },
+  { path: '/refunds', element: <RefundsPage />, permission: 'refund:view', nav: { label: '退款管理', icon: <RollbackOutlined />, group: '支付管理' } },
   { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '支付管理' } },
   { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '支付管理' } },
   { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '系统管理' } },

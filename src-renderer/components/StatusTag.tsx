@@ -1,5 +1,5 @@
 import { Tag } from 'antd';
-import type { BookingStatus, OrderStatus, TransactionStatus } from '../app/api-types';
+import type { BookingStatus, OrderStatus, RefundState, TransactionStatus } from '../app/api-types';
 import { useVocabulary } from '../app/vocabulary-context';
 
 // Colours carry meaning at a glance: orange waits for money, green has it, grey is closed, purple went back.
@@ -48,6 +48,25 @@ export function BookingStatusTag({ status }: { status: BookingStatus }) {
   return (
     <Tag color={BOOKING_COLORS[status]} data-status={status}>
       {v.bookingStatuses[status]}
+    </Tag>
+  );
+}
+
+// A refund waits for a person (orange), is at the platform (blue), went back (purple), failed (red) or ended (grey).
+const REFUND_COLORS: Record<RefundState, string> = {
+  pending_approval: 'warning',
+  processing: 'processing',
+  success: 'purple',
+  failed: 'error',
+  rejected: 'default',
+  closed: 'default',
+};
+
+export function RefundStatusTag({ status }: { status: RefundState }) {
+  const v = useVocabulary();
+  return (
+    <Tag color={REFUND_COLORS[status]} data-status={status}>
+      {v.refundStates[status]}
     </Tag>
   );
 }

@@ -80,6 +80,24 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'role:manage': '编辑权限矩阵（角色 × 操作）',
 };
 
+/**
+ * The areas of the permission matrix (角色 × 操作), in the order of the navigation. Every permission
+ * sits in exactly one area (a unit test proves it), so the server and the 权限矩阵 page group alike.
+ * There is deliberately no "查看密钥" operation: merchant keys and API keys are sealed in the vault
+ * and are never shown to anyone, whatever their role (design document 5.3.1, issue 5).
+ */
+export const PERMISSION_GROUPS = [
+  { key: 'orders', label: '订单与收款', permissions: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view'] },
+  { key: 'stays', label: '预定与餐费', permissions: ['booking:manage', 'mealbill:manage'] },
+  { key: 'refunds', label: '退款', permissions: ['refund:view', 'refund:request', 'refund:execute'] },
+  { key: 'approvals', label: '审批', permissions: ['approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'approval:rules'] },
+  { key: 'suppliers', label: '供应商付款', permissions: ['supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view'] },
+  { key: 'operations', label: '运行监控', permissions: ['logs:view', 'alerts:view', 'alerts:manage', 'notifications:view'] },
+  { key: 'audit', label: '审计', permissions: ['audit:view', 'audit:verify'] },
+  { key: 'admin', label: '系统管理', permissions: ['user:view', 'user:manage', 'role:manage', 'settings:view', 'settings:manage', 'channel:configure', 'sensitive:unmask'] },
+] as const satisfies readonly { key: string; label: string; permissions: readonly Permission[] }[];
+export type PermissionGroupKey = (typeof PERMISSION_GROUPS)[number]['key'];
+
 /** Channels that need no permission: `public` before login, `session` for any logged-in user. */
 export type Access = Permission | 'public' | 'session';
 

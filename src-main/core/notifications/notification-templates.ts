@@ -21,6 +21,14 @@ export const NOTIFICATION_TEMPLATES: Record<string, Template> = {
     label: '支付成功',
     render: (p) => `您的订单 ${p.orderNo ?? ''} 已支付成功，金额 ${p.amount ?? ''} 元，支付时间 ${p.paidAt ?? ''}。`,
   },
+  refund_success: {
+    label: '退款成功',
+    render: (p) => `您的订单 ${p.orderNo ?? ''} 退款 ${p.amount ?? ''} 元已成功（退款单号 ${p.refundNo ?? ''}），${p.arrival ?? ''}。`,
+  },
+  supplier_payment_success: {
+    label: '供应商付款通知',
+    render: (p) => `${p.supplier ?? ''}：付款单 ${p.paymentNo ?? ''} 已于 ${p.paidAt ?? ''} 通过${p.channel ?? ''}付款 ${p.amount ?? ''} 元至账户 ${p.account ?? ''}，请查收。`,
+  },
   meal_bill_reminder: {
     label: '餐费账单提醒',
     render: (p) => `您有一笔餐费账单 ${p.billNo ?? ''} 待支付，金额 ${p.amount ?? ''} 元，请于 ${p.dueAt ?? ''} 前完成支付。`,

@@ -12,6 +12,7 @@ import { fenToYuanInput } from '../../components/money-format';
 import { PageTitle } from '../../components/PageTitle';
 import { describeMinutes } from '../../components/time-format';
 import { DepositRulesCard } from './DepositRulesCard';
+import { RefundTiersCard } from './RefundTiersCard';
 
 interface RuleFields {
   expiryMinutes: Record<OrderType, number>;
@@ -32,6 +33,7 @@ export function SettingsPage() {
       {!rules.data && rules.loading ? <Skeleton active /> : null}
       {rules.data ? <OrderRulesForm key={String(rules.data.version)} rules={rules.data} editable={can('settings:manage')} onSaved={rules.reload} /> : null}
       <DepositRulesCard editable={can('settings:manage')} />
+      <RefundTiersCard editable={can('settings:manage')} />
     </>
   );
 }
