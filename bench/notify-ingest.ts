@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { build } from 'esbuild';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -7,7 +8,6 @@ import mysql from 'mysql2/promise';
 import { openApp } from '../src-main/app';
 import { compactShanghai } from '../src-main/core/time';
 import { openDataSource } from '../src-main/db/data-source';
-import { makeAuditHasher } from '../src-main/security/audit-chain';
 import type { NewOrder } from '../src-main/db/repositories/order-repository';
 import { cpuSnapshot, cpuUse, type CpuSnapshot } from './cpu-sample';
 import { createMysqlDatabase, dropMysqlDatabase } from './fixture';
@@ -15,7 +15,6 @@ import { log, percentile } from './measure';
 import { postAll, type LoadCursor, type LoadResult } from './notify-client';
 import { deliveryPlan, makeNotifyKeys, noticeBodies, pendingOrders, signDeliveries, type Delivery, type NoticeBody, type NotifyKeys, type SignedRequest } from './notify-fixture';
 import type { NotifyServerConfig, NotifyServerReady, NotifyServerStopped } from './notify-server';
-import { replayContext, replayOne, type VerifiedPayment } from './notify-prototypes';
 import { summarizeProfile, type ProfileSummary } from './profile-summary';
 
 /**
@@ -36,16 +35,10 @@ export interface NotifyOptions {
   seed: number;
   /** A second, smaller end-to-end pass with the app server under --cpu-prof (0: none). */
   profileNotifications: number;
-  /** Notifications for each replay prototype (the app's statements on bare mysql2; 0: none). */
-  replayNotifications: number;
-  /** Run the group-commit prototype server on the same N notifications. */
-  groupCommit: boolean;
   /** No new request starts after this long in the end-to-end run (a slow system is measured on a prefix). */
   budgetSeconds: number;
-  /** The same for each replay prototype and the profiled pass. */
-  prototypeBudgetSeconds: number;
-  /** The same for the group-commit prototype server. */
-  groupCommitBudgetSeconds: number;
+  /** The same for the profiled pass. */
+  profileBudgetSeconds: number;
   dataDir: string;
 }
 
@@ -100,37 +93,6 @@ export interface NotifySection {
   transactions: { seq: string; n: number }[];
   /** How long the paying transactions held the audit head lock, and what they sent meanwhile. */
   auditLock: { n: number; p50: number; p99: number; mean: number; sequences: { seq: string; n: number }[] } | null;
-  replays: ReplayFigures[];
-  groupCommits: GroupCommitFigures[];
-}
-
-export interface GroupCommitFigures extends LoadFigures {
-  name: string;
-  maxInFlight: number;
-  proof: ProofCheck[];
-  auditChain: string;
-  batches: { count: number; mean: number; p50: number; max: number };
-  deadlockRetries: number;
-  dbStatus: Record<string, number>;
-}
-
-export interface ReplayFigures {
-  name: string;
-  planned: number;
-  notifications: number;
-  unique: number;
-  poolSize: number;
-  concurrency: number;
-  wallMs: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  busyCores: number;
-  mariadbCores: number | null;
-  clientCpuMs: number;
-  applied: number;
-  duplicates: number;
-  note: string;
 }
 
 const NOTIFY_DB = 'pay_bench_notify';
@@ -172,10 +134,21 @@ function figures(r: Pick<LoadResult, 'wallMs' | 'latencyMs' | 'status' | 'succes
   };
 }
 
-/** Starts notify-server.ts in a child process (same Node, same tsx loader) and waits for its port. */
-async function startServer(cfg: NotifyServerConfig, cpuProfDir?: string): Promise<{ url: string; stop(): Promise<NotifyServerStopped> }> {
-  const execArgv = [...process.execArgv, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [])];
-  const child: ChildProcess = fork(join(import.meta.dirname, 'notify-server.ts'), [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+/**
+ * notify-server.ts and the app bundled into one file with esbuild (packages stay in node_modules),
+ * so the server process runs on plain node as a built server does, without the tsx loader that
+ * runs the bench itself (its module hooks and source-map support cost the server CPU at run time).
+ */
+async function bundleServer(dataDir: string): Promise<string> {
+  const outfile = join(dataDir, 'notify-server.mjs');
+  await build({ entryPoints: [join(import.meta.dirname, 'notify-server.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  return outfile;
+}
+
+/** Starts the bundled notify-server in a child process (plain node) and waits for its port. */
+async function startServer(bundle: string, cfg: NotifyServerConfig, cpuProfDir?: string): Promise<{ url: string; stop(): Promise<NotifyServerStopped> }> {
+  const execArgv = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const child: ChildProcess = fork(bundle, [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`notify-server exited (${code})`))));
   const ready = new Promise<NotifyServerReady>((resolve) => child.once('message', (m) => resolve(m as NotifyServerReady)));
   child.send(cfg);
@@ -367,80 +340,6 @@ async function postFresh(url: string, signed: Signed, plan: readonly Delivery[],
   }
 }
 
-/** The plan's notifications as PaymentService.apply receives them (already verified and decrypted). */
-function verifiedOf(plan: readonly Delivery[], bodies: readonly NoticeBody[], orders: readonly NewOrder[], now: number): VerifiedPayment[] {
-  return plan.map((d) => {
-    const b = bodies[d.index] as NoticeBody;
-    const o = orders[d.index] as NewOrder;
-    const payload = JSON.parse(b.plaintext) as { transaction_id: string };
-    return { notificationId: b.notificationId, orderNo: b.orderNo, amountFen: o.amountFen, platformTradeNo: payload.transaction_id, paidAt: now - 30_000, payload: JSON.stringify(payload) };
-  });
-}
-
-/** A replay prototype in this process (no HTTP, no verification): `concurrency` loops over a pool of `poolSize`. */
-async function runReplay(baseUrl: string, auditKey: Buffer, orders: NewOrder[], items: VerifiedPayment[], o: { name: string; poolSize: number; concurrency: number; auditHeadLock: boolean; note: string; budgetMs: number }): Promise<ReplayFigures> {
-  const db = await prepareDatabase(baseUrl, auditKey, orders);
-  const pool = mysql.createPool({ uri: db.url, connectionLimit: o.poolSize, maxIdle: o.poolSize });
-  try {
-    await Promise.all(Array.from({ length: o.poolSize }, async () => (await pool.getConnection()).release()));
-    const ctx = replayContext(makeAuditHasher(auditKey), o.auditHeadLock);
-    const lat = new Float64Array(items.length);
-    const counts = { applied: 0, duplicate: 0, ignored: 0 };
-    let next = 0;
-    const c0 = cpuSnapshot();
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: o.concurrency }, async () => {
-        for (;;) {
-          if (performance.now() - t0 > o.budgetMs) return;
-          const i = next++;
-          const v = items[i];
-          if (!v) return;
-          const s = performance.now();
-          // Two deliveries of one notification racing: the app retries on a lost race; so does the replay.
-          let outcome;
-          for (let attempt = 1; ; attempt++) {
-            try {
-              outcome = await replayOne(pool, v, ctx);
-              break;
-            } catch (e) {
-              if (attempt >= 3) throw e;
-            }
-          }
-          counts[outcome]++;
-          lat[i] = performance.now() - s;
-        }
-      }),
-    );
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const use = cpuUse(c0, cpuSnapshot());
-    const sent = Math.min(next, items.length);
-    const l = Array.from(lat.subarray(0, sent));
-    return {
-      name: o.name,
-      planned: items.length,
-      notifications: sent,
-      unique: orders.length,
-      poolSize: o.poolSize,
-      concurrency: o.concurrency,
-      wallMs,
-      perSecond: sent / (wallMs / 1000),
-      p50: percentile(l, 50),
-      p99: percentile(l, 99),
-      busyCores: use.busyCores,
-      mariadbCores: use.mariadbCores,
-      clientCpuMs: (cpu.user + cpu.system) / 1000,
-      applied: counts.applied,
-      duplicates: counts.duplicate,
-      note: o.note,
-    };
-  } finally {
-    await pool.end();
-  }
-}
-
 export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySection> {
   const duplicates = Math.round(opts.notifications * opts.duplicateShare);
   const unique = opts.notifications - duplicates;
@@ -457,6 +356,7 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
     const bodies = noticeBodies(orders, keys.gateway, now);
     const bodiesMs = performance.now() - t0;
     const plan = deliveryPlan(unique, duplicates, opts.seed + 1);
+    const bundle = await bundleServer(opts.dataDir);
 
     log(`通知入库 (b): 裸 mysql2 单行 INSERT ${plan.length.toLocaleString()} 行，并发 ${opts.concurrency}`);
     const raw = await rawInserts(opts, bodies, plan, admin);
@@ -464,11 +364,11 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
 
     // ---- (a) bare verify + decrypt ------------------------------------------------------------------
     // First, while the signatures are fresh: it takes seconds, the end-to-end run minutes.
-    let signed = await signAll(plan, bodies, keys, workers);
+    const signed = await signAll(plan, bodies, keys, workers);
     const bareSigned = signed;
     const firstSignMs = signed.signMs;
     log('通知入库 (a): 裸 node:http 验签 + 解密，同一批请求');
-    const bareServer = await startServer({ mode: 'bare', wechat: keys.gateway });
+    const bareServer = await startServer(bundle, { mode: 'bare', wechat: keys.gateway });
     const bareSignedAgo = performance.now() - bareSigned.signedAt;
     const b0 = cpuSnapshot();
     const bareLoad = await postAll(bareServer.url, bareSigned.requests, opts.concurrency);
@@ -482,7 +382,7 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
     log(`通知入库: 端到端 ${plan.length.toLocaleString()} 条（${duplicates.toLocaleString()} 条重复），并发 ${opts.concurrency}`);
     const logDir = join(opts.dataDir, 'notify-logs');
     rmSync(logDir, { recursive: true, force: true });
-    const server = await startServer({ mode: 'app', mysqlUrl: db.url, auditKeyHex: auditKey.toString('hex'), wechat: keys.gateway, logDir });
+    const server = await startServer(bundle, { mode: 'app', mysqlUrl: db.url, auditKeyHex: auditKey.toString('hex'), wechat: keys.gateway, logDir });
     const e2eSignedAgo = performance.now() - signed.signedAt;
     const s0 = await globalStatus(admin);
     const c0 = cpuSnapshot();
@@ -494,60 +394,6 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
     log(`  端到端 ${e2e.perSecond.toFixed(0)} 条/秒, p50 ${e2e.p50.toFixed(1)} ms, p99 ${e2e.p99.toFixed(1)} ms${resigned ? `（运行中重新签名 ${resigned} 条）` : ''}`);
     const proof = await prove(db.url, auditKey, unique, plan.slice(0, load.sent), load, stopped.metrics);
     log(`  校验: ${proof.checks.filter((c) => c.ok).length}/${proof.checks.length} 通过；审计链 ${proof.auditChain}`);
-
-    // ---- prototypes: what a change to PaymentService.apply would buy -------------------------------------
-    const replays: ReplayFigures[] = [];
-    if (opts.replayNotifications > 0) {
-      const rDup = Math.round(opts.replayNotifications * opts.duplicateShare);
-      const rUnique = opts.replayNotifications - rDup;
-      const rPlan = deliveryPlan(rUnique, rDup, opts.seed + 3);
-      const rOrders = orders.slice(0, rUnique);
-      const items = verifiedOf(rPlan, bodies, rOrders, now);
-      const variants = [
-        { name: 'core statements, bare mysql2, pool 10', poolSize: 10, concurrency: opts.concurrency, auditHeadLock: true, note: "the app's core statements per notification (inbox insert + locked re-read, order read twice FOR UPDATE, order update, transactions read + update, audit head lock + entry + head update, inbox settle: 13 with START/COMMIT; 4 for a duplicate) on bare mysql2, one transaction each, TypeORM's pool size (10); without TypeORM's read-backs after INSERT and the order-event listeners" },
-        { name: 'core statements, no audit_head lock, pool 10', poolSize: 10, concurrency: opts.concurrency, auditHeadLock: false, note: 'as above, the audit entry written without locking audit_head (so without the hash chain)' },
-        { name: 'core statements, no audit_head lock, pool 64', poolSize: opts.concurrency, concurrency: opts.concurrency, auditHeadLock: false, note: 'as above with one connection per concurrent request' },
-      ];
-      for (const v of variants) {
-        log(`原型 (replay): ${v.name}，${items.length.toLocaleString()} 条`);
-        const r = await runReplay(opts.baseUrl, auditKey, rOrders, items, { ...v, budgetMs: opts.prototypeBudgetSeconds * 1000 });
-        const distinct = new Set(rPlan.slice(0, r.notifications).map((d) => d.index)).size;
-        if (r.applied !== distinct || r.duplicates !== r.notifications - distinct) throw new Error(`replay ${v.name}: applied ${r.applied}/${distinct}, duplicates ${r.duplicates}/${r.notifications - distinct}`);
-        replays.push(r);
-        log(`  ${r.perSecond.toFixed(0)} 条/秒, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`);
-      }
-    }
-
-    const groupCommits: GroupCommitFigures[] = [];
-    for (const maxInFlight of opts.groupCommit ? [1, 2] : []) {
-      const name = maxInFlight === 1 ? 'group commit, one batch at a time' : 'group commit, two batches overlapping';
-      log(`原型 (${name}): 同一批 ${plan.length.toLocaleString()} 条通知，验签用应用的 WechatPayGateway，一批一事务`);
-      const db3 = await prepareDatabase(opts.baseUrl, auditKey, orders);
-      // Fresh signatures, so that none has to be made again on the client's side during this short, fast run.
-      if (performance.now() - signed.signedAt + opts.groupCommitBudgetSeconds * 1000 >= RESIGN_AFTER_MS) signed = await signAll(plan, bodies, keys, workers);
-      const gSigned = signed;
-      const g = await startServer({ mode: 'batch', mysqlUrl: db3.url, auditKeyHex: auditKey.toString('hex'), wechat: keys.gateway, maxBatch: 512, maxInFlight });
-      const gs0 = await globalStatus(admin);
-      const g0 = cpuSnapshot();
-      const { load: gl } = await postFresh(g.url, gSigned, plan, bodies, keys, opts.concurrency, opts.groupCommitBudgetSeconds * 1000);
-      const g1 = cpuSnapshot();
-      const gs1 = await globalStatus(admin);
-      const gStopped = await g.stop();
-      const gp = await prove(db3.url, auditKey, unique, plan.slice(0, gl.sent), gl, gStopped.metrics);
-      const sizes = gStopped.batchSizes ?? [];
-      const gc: GroupCommitFigures = {
-        ...figures(gl, g0, g1, gStopped, plan.length),
-        name,
-        maxInFlight,
-        proof: gp.checks,
-        auditChain: gp.auditChain,
-        batches: { count: sizes.length, mean: sizes.reduce((x, y) => x + y, 0) / Math.max(1, sizes.length), p50: percentile(sizes, 50), max: Math.max(0, ...sizes) },
-        deadlockRetries: gStopped.metrics['batch.deadlock_retries'] ?? 0,
-        dbStatus: delta(gs0, gs1),
-      };
-      groupCommits.push(gc);
-      log(`  ${gc.perSecond.toFixed(0)} 条/秒, p50 ${gc.p50.toFixed(1)} ms, p99 ${gc.p99.toFixed(1)} ms；${sizes.length} 批，平均 ${gc.batches.mean.toFixed(1)} 条/批；校验 ${gp.checks.filter((c) => c.ok).length}/${gp.checks.length}，审计链 ${gp.auditChain}`);
-    }
 
     // ---- a smaller end-to-end pass under --cpu-prof, on a fresh database -----------------------------
     let profile: ProfileSummary | null = null;
@@ -562,9 +408,9 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
       const db2 = await prepareDatabase(opts.baseUrl, auditKey, orders.slice(0, pUnique));
       const pPlan = deliveryPlan(pUnique, pDup, opts.seed + 2);
       const pSigned = await signAll(pPlan, bodies, keys, workers);
-      const p = await startServer({ mode: 'app', mysqlUrl: db2.url, auditKeyHex: auditKey.toString('hex'), wechat: keys.gateway, logDir }, dir);
+      const p = await startServer(bundle, { mode: 'app', mysqlUrl: db2.url, auditKeyHex: auditKey.toString('hex'), wechat: keys.gateway, logDir }, dir);
       const p0 = cpuSnapshot();
-      const pl = await postAll(p.url, pSigned.requests, opts.concurrency, { budgetMs: opts.prototypeBudgetSeconds * 1000 });
+      const pl = await postAll(p.url, pSigned.requests, opts.concurrency, { budgetMs: opts.profileBudgetSeconds * 1000 });
       const p1 = cpuSnapshot();
       const ps = await p.stop();
       profiledRun = figures(pl, p0, p1, ps, pPlan.length);
@@ -606,8 +452,6 @@ export async function runNotifyIngest(opts: NotifyOptions): Promise<NotifySectio
               .sort((a, b) => b.n - a.n),
           }
         : null,
-      replays,
-      groupCommits,
     };
   } finally {
     await admin.end();

@@ -1,36 +1,30 @@
 import { createDecipheriv, createPublicKey, createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import mysql from 'mysql2/promise';
 import { openApp, type App, type AppOptions } from '../src-main/app';
 import { systemClock } from '../src-main/core/time';
 import { makeTransport } from '../src-main/gateways/http';
 import { WechatPayGateway, type WechatPayConfig } from '../src-main/gateways/wechat/wechat-gateway';
 import { startPaymentServer } from '../src-main/hosts/server';
-import type { VerifiedNotification } from '../src-main/gateways/gateway';
-import { makeAuditHasher } from '../src-main/security/audit-chain';
 import { GatewayRegistry } from '../src-main/services/payments/gateway-registry';
-import { GroupCommitApplier } from './notify-prototypes';
 
 /**
  * The server side of the notification-ingest bench, in its own process (as `npm run server` is),
- * so the load generator does not share its event loop. Started by notify-ingest.ts with an IPC
- * channel; the first message configures it:
+ * so the load generator does not share its event loop. notify-ingest.ts bundles this file with
+ * esbuild and runs the bundle on plain node (no tsx loader at run time, as a built server runs),
+ * with an IPC channel; the first message configures it:
  *   { mode: 'app', … }  the whole app: openApp on MariaDB with a WechatPayGateway, startPaymentServer
  *       on loopback (POST /api/payment/callback/wechat), logging set up as server-cli.ts does (file
  *       + stdout; the parent points stdout at /dev/null). Its statements are counted and timed.
  *   { mode: 'bare', … }  a bare node:http server doing only what verification costs: timestamp
  *       window, SHA256withRSA over `TS\nNONCE\nBODY\n` with the platform public key, JSON.parse,
  *       AES-256-GCM decryption of the resource, JSON.parse of the plaintext; no app, no database.
- *   { mode: 'batch', … }  the group-commit prototype (notify-prototypes.ts) behind the app's own
- *       WechatPayGateway verification.
  * It answers { port }; on 'stop' it closes (requests in flight finish) and answers
  * { cpuMs, metrics, … } — cpuMs is this process's CPU time from listening to stopping.
  */
 export type NotifyServerConfig =
   | { mode: 'app'; mysqlUrl: string; auditKeyHex: string; wechat: WechatPayConfig; logDir: string }
-  | { mode: 'bare'; wechat: WechatPayConfig }
-  | { mode: 'batch'; mysqlUrl: string; auditKeyHex: string; wechat: WechatPayConfig; maxBatch: number; maxInFlight: number };
+  | { mode: 'bare'; wechat: WechatPayConfig };
 
 export interface NotifyServerReady {
   port: number;
@@ -43,12 +37,11 @@ export interface NotifyServerStopped {
   metrics: Record<string, number>;
   /** App mode: every statement TypeORM sent, by kind and table (count, summed wall time), and the audit head lock. */
   sql?: SqlStats;
-  /** Batch mode: notifications per committed batch. */
-  batchSizes?: number[];
 }
 
-/** "SELECT notification_inbox FOR UPDATE", "INSERT audit_log", "COMMIT", … */
+/** "SELECT notification_inbox FOR UPDATE", "INSERT audit_log", "COMMIT", "SET autocommit = 0", … */
 function statementKind(sql: string): string {
+  if (/^\s*SET\b/i.test(sql)) return sql.trim().replace(/\s+/g, ' ').slice(0, 40);
   const verb = /^\s*(\w+(?: TRANSACTION)?)/i.exec(sql)?.[1]?.toUpperCase() ?? '?';
   const table = /\b(?:FROM|INTO|UPDATE)\s+`?(\w+)`?/i.exec(sql)?.[1];
   return `${verb}${table ? ` ${table}` : ''}${/FOR UPDATE/i.test(sql) ? ' FOR UPDATE' : ''}`;
@@ -66,7 +59,7 @@ export interface LockHold {
 export interface SqlStats {
   statements: Record<string, { n: number; ms: number; example: string }>;
   lock: LockHold;
-  /** Whole transactions, START TRANSACTION to COMMIT, as "A → B → …", with how often each occurred. */
+  /** Whole transactions, from their first statement (`SET autocommit = 0`, or START TRANSACTION) to COMMIT, as "A → B → …", with how often each occurred. */
   transactions: Record<string, number>;
 }
 
@@ -78,6 +71,17 @@ export interface SqlStats {
  * serves one transaction, so it also follows each transaction from the audit head lock to COMMIT.
  */
 async function instrumentQueries(app: App): Promise<SqlStats> {
+  // Statement kinds cached by the statement's start and end (a batch's statements differ only in their placeholder lists): counting should not cost the server much CPU itself.
+  const kinds = new Map<string, string>();
+  const kindOf = (sql: string) => {
+    const head = sql.length > 200 ? sql.slice(0, 160) + sql.slice(-40) : sql;
+    let k = kinds.get(head);
+    if (k === undefined) {
+      k = statementKind(sql);
+      if (kinds.size < 10_000) kinds.set(head, k);
+    }
+    return k;
+  };
   const stats: SqlStats = { statements: {}, lock: { n: 0, holdMs: [], sequences: {} }, transactions: {} };
   const holding = new WeakMap<object, { since: number; seq: string[] }>();
   const inTx = new WeakMap<object, string[]>();
@@ -91,11 +95,11 @@ async function instrumentQueries(app: App): Promise<SqlStats> {
       return await original.call(this, sql, ...rest);
     } finally {
       const now = performance.now();
-      const k = statementKind(sql);
+      const k = kindOf(sql);
       const e = (stats.statements[k] ??= { n: 0, ms: 0, example: sql.replace(/\s+/g, ' ').slice(0, 400) });
       e.n++;
       e.ms += now - t0;
-      if (k === 'START TRANSACTION') inTx.set(this, [k]);
+      if (k === 'START TRANSACTION' || k === 'SET autocommit = 0') inTx.set(this, [k]);
       else {
         const t = inTx.get(this);
         t?.push(k);
@@ -183,7 +187,6 @@ interface Running {
   close(): Promise<void>;
   metrics(): Record<string, number>;
   sql?: SqlStats;
-  batchSizes?: number[];
 }
 
 async function appServer(cfg: Extract<NotifyServerConfig, { mode: 'app' }>): Promise<Running> {
@@ -206,53 +209,9 @@ async function appServer(cfg: Extract<NotifyServerConfig, { mode: 'app' }>): Pro
   };
 }
 
-/**
- * The group-commit prototype (notify-prototypes.ts): the app's own WechatPayGateway verifies and
- * decrypts, GroupCommitApplier writes on the bare mysql2 driver, and each request is answered once
- * its batch has committed.
- */
-async function batchServer(cfg: Extract<NotifyServerConfig, { mode: 'batch' }>): Promise<Running> {
-  const gateway = new WechatPayGateway(cfg.wechat, makeTransport({ platform: 'wechat', sandbox: true }), systemClock);
-  const pool = mysql.createPool({ uri: cfg.mysqlUrl, connectionLimit: cfg.maxInFlight, multipleStatements: true, supportBigNumbers: false });
-  const applier = new GroupCommitApplier(pool, makeAuditHasher(Buffer.from(cfg.auditKeyHex, 'hex')), cfg.maxBatch, cfg.maxInFlight);
-  let rejected = 0;
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      let v: VerifiedNotification;
-      try {
-        v = await gateway.verifyNotification({ headers: req.headers as Record<string, string | undefined>, body });
-      } catch {
-        rejected++;
-        const r = gateway.notificationReply(false, 'rejected');
-        res.writeHead(r.status, { 'content-type': r.contentType });
-        return res.end(r.body);
-      }
-      if (v.event.kind !== 'payment' || v.event.amountFen === undefined || !v.event.platformTradeNo) throw new Error('prototype handles payments only');
-      await applier.submit({ notificationId: v.notificationId, orderNo: v.event.orderNo, amountFen: v.event.amountFen, platformTradeNo: v.event.platformTradeNo, paidAt: v.event.paidAt ?? Date.now(), payload: JSON.stringify(v.payload) });
-      const r = gateway.notificationReply(true);
-      res.writeHead(r.status, { 'content-type': r.contentType });
-      res.end(r.body);
-    })().catch((e: unknown) => {
-      console.error('[batch]', (e as Error).message);
-      if (!res.headersSent) res.writeHead(500).end(FAIL);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    server,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await pool.end();
-    },
-    metrics: () => ({ 'notify.applied.wechat': applier.counts.applied, 'notify.duplicate.wechat': applier.counts.duplicate, 'notify.ignored.wechat': applier.counts.ignored, 'notify.rejected.wechat': rejected, 'batch.deadlock_retries': applier.deadlockRetries }),
-    batchSizes: applier.batchSizes,
-  };
-}
-
 process.once('message', (msg: NotifyServerConfig) => {
   void (async () => {
-    const s = msg.mode === 'app' ? await appServer(msg) : msg.mode === 'batch' ? await batchServer(msg) : await bareServer(msg.wechat);
+    const s = msg.mode === 'app' ? await appServer(msg) : await bareServer(msg.wechat);
     const cpu0 = process.cpuUsage();
     process.on('message', (m: unknown) => {
       if (m !== 'stop') return;
@@ -260,7 +219,7 @@ process.once('message', (msg: NotifyServerConfig) => {
         const cpu = process.cpuUsage(cpu0);
         const metrics = s.metrics();
         await s.close();
-        const stopped: NotifyServerStopped = { cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000, metrics, sql: s.sql, batchSizes: s.batchSizes };
+        const stopped: NotifyServerStopped = { cpuMs: (cpu.user + cpu.system) / 1000, systemMs: cpu.system / 1000, metrics, sql: s.sql };
         process.send?.(stopped, () => process.exit(0));
       })();
     });

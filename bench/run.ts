@@ -24,7 +24,7 @@ import { entry, writeReport, type FixtureNote, type InsertSection, type ListSect
  * into MariaDB through the payment server, next to a bare verify+decrypt server and raw INSERTs.
  * Writes bench/RESULTS.md and bench/results.json. Options: --only sqlite|mysql|notify, --rebuild
  * (fixtures), --runs N, --insert-rounds N, --notifications N (0: skip the ingest section),
- * --notify-budget S, --notify-profile N, --notify-replay N, --notify-group-commit yes|no.
+ * --notify-budget S, --notify-profile N.
  */
 
 const { values: args } = parseArgs({
@@ -36,8 +36,6 @@ const { values: args } = parseArgs({
     notifications: { type: 'string', default: '50000' },
     'notify-budget': { type: 'string', default: '300' },
     'notify-profile': { type: 'string', default: '3000' },
-    'notify-replay': { type: 'string', default: '0' },
-    'notify-group-commit': { type: 'string', default: 'no' },
   },
 });
 const RUNS = Number(args.runs);
@@ -49,7 +47,7 @@ const NOTIFY_BUDGET_S = Number(args['notify-budget']);
 const sections = args.only ? [args.only] : ['sqlite', 'mysql', 'notify'];
 const kinds = sections.filter((k) => k === 'sqlite' || k === 'mysql') as ('sqlite' | 'mysql')[];
 const runNotify = sections.includes('notify') && NOTIFICATIONS > 0;
-const counts = [NOTIFICATIONS, Number(args['notify-profile']), Number(args['notify-replay'])];
+const counts = [NOTIFICATIONS, Number(args['notify-profile'])];
 if (
   sections.some((k) => k !== 'sqlite' && k !== 'mysql' && k !== 'notify') ||
   !Number.isInteger(RUNS) ||
@@ -58,10 +56,10 @@ if (
   INSERT_ROUNDS < 1 ||
   counts.some((n) => !Number.isInteger(n) || n < 0) ||
   !(NOTIFY_BUDGET_S > 0) ||
-  !['yes', 'no'].includes(args['notify-group-commit'] ?? '')
+  Number(args['notify-profile']) > NOTIFICATIONS
 ) {
   console.error(
-    '用法: npm run bench -- [--only sqlite|mysql|notify] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000] [--notify-replay 0] [--notify-group-commit no|yes]',
+    '用法: npm run bench -- [--only sqlite|mysql|notify] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000 (≤ --notifications)]',
   );
   process.exit(2);
 }
@@ -239,11 +237,8 @@ if (runNotify) {
     concurrency: 64,
     seed: 20251231,
     profileNotifications: Number(args['notify-profile']),
-    replayNotifications: Number(args['notify-replay']),
-    groupCommit: args['notify-group-commit'] === 'yes',
     budgetSeconds: NOTIFY_BUDGET_S,
-    prototypeBudgetSeconds: 20,
-    groupCommitBudgetSeconds: 45,
+    profileBudgetSeconds: 20,
     dataDir: DATA_DIR,
   });
   entries.push(...notifyEntries(notify));

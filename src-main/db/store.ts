@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Clock } from '../core/time';
 import { ApprovalRepository } from './repositories/approval-repository';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
@@ -11,6 +11,7 @@ import { OutboxRepository } from './repositories/outbox-repository';
 import { MealBillRepository } from './repositories/meal-bill-repository';
 import { OrderClaims, OrderRepository } from './repositories/order-repository';
 import { PaymentRepository } from './repositories/payment-repository';
+import { ReconRepository } from './repositories/recon-repository';
 import { RefundRepository } from './repositories/refund-repository';
 import { SettingRepository } from './repositories/setting-repository';
 import { SupplierPaymentClaims, SupplierRepository } from './repositories/supplier-repository';
@@ -39,6 +40,34 @@ export interface Tx {
   vouchers: VoucherRepository;
   approvals: ApprovalRepository;
   refunds: RefundRepository;
+  recon: ReconRepository;
+  /**
+   * Sends a write without waiting for its answer (the batched notification path): the statements
+   * that follow go out behind it on the same connection instead of one round trip later. The store
+   * waits for every deferred write before COMMIT and fails the unit of work with the first error
+   * (so it rolls back). Only for writes that nothing later in the same unit of work reads back or
+   * depends on: statements reach the connection in call order only when they take the same path.
+   */
+  defer(write: Promise<unknown>): void;
+}
+
+/** The writes of one unit of work sent without waiting (Tx.defer). */
+class Deferred {
+  private pending: Promise<void>[] = [];
+  private failure: { error: unknown } | null = null;
+  add(write: Promise<unknown>): void {
+    // A handler at once: a write failing while the work awaits something else is not an unhandled rejection.
+    this.pending.push(write.then(() => undefined, (error: unknown) => void (this.failure ??= { error })));
+  }
+  /** Waits until every deferred write has answered; throws the first failure. */
+  async drain(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+    if (this.failure) throw this.failure.error;
+  }
+  /** Waits until every deferred write has answered, whatever the answer (before a rollback). */
+  async settle(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
+  }
 }
 
 /**
@@ -70,6 +99,8 @@ export class Store {
   readonly kind: 'sqlite' | 'mysql';
   private readonly seq: SeqClock;
   private readonly writer = new Mutex();
+  /** Connections on their way back to the pool (mysqlTransaction). */
+  private readonly restoring = new Set<Promise<void>>();
 
   constructor(
     readonly dataSource: DataSource,
@@ -80,16 +111,18 @@ export class Store {
     this.seq = new SeqClock(clock);
   }
 
-  private repos(em: EntityManager, inTransaction = false): Tx {
+  private repos(em: EntityManager, inTransaction = false, deferred = new Deferred()): Tx {
     const next = () => this.seq.next();
     const lock = this.kind === 'mysql';
+    const defer = (w: Promise<unknown>) => deferred.add(w);
     return {
+      defer,
       orders: new OrderRepository(em, next, lock),
       claims: new OrderClaims(em, lock),
       transactions: new TransactionRepository(em, next),
       users: new UserRepository(em, next, lock),
       settings: new SettingRepository(em, next),
-      audit: new AuditRepository(em, this.hasher, lock, next, inTransaction),
+      audit: new AuditRepository(em, this.hasher, lock, next, inTransaction, defer),
       payments: new PaymentRepository(em, next),
       inbox: new InboxRepository(em, next, lock),
       channelConfigs: new ChannelConfigRepository(em, next),
@@ -103,6 +136,7 @@ export class Store {
       vouchers: new VoucherRepository(em, next, lock),
       approvals: new ApprovalRepository(em, next, lock),
       refunds: new RefundRepository(em, next, lock),
+      recon: new ReconRepository(em, next, lock),
     };
   }
 
@@ -111,23 +145,98 @@ export class Store {
    * transactions: the single connection would otherwise show a reader rows that are later rolled back.
    */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = () => work(this.repos(this.dataSource.manager));
+    const run = async () => {
+      const deferred = new Deferred();
+      try {
+        const result = await work(this.repos(this.dataSource.manager, false, deferred));
+        await deferred.drain();
+        return result;
+      } finally {
+        await deferred.settle();
+      }
+    };
     return this.kind === 'sqlite' ? this.writer.run(run) : run();
   }
 
   /** One unit of work; its audit entries are linked into the chain as its last step before COMMIT (AuditRepository.flush). */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const run = () =>
+    if (this.kind === 'mysql') return this.mysqlTransaction(work);
+    return this.writer.run(() =>
       this.dataSource.transaction(async (em) => {
-        const tx = this.repos(em, true);
-        const result = await work(tx);
-        await tx.audit.flush();
-        return result;
-      });
-    return this.kind === 'sqlite' ? this.writer.run(run) : run();
+        const deferred = new Deferred();
+        try {
+          const tx = this.repos(em, true, deferred);
+          const result = await work(tx);
+          await tx.audit.flush(true);
+          await deferred.drain();
+          return result;
+        } finally {
+          await deferred.settle();
+        }
+      }),
+    );
+  }
+
+  /**
+   * A MySQL unit of work on one pooled connection. It opens with `SET autocommit = 0` sent without
+   * waiting (the first statement of the work goes out right behind it) instead of an awaited START
+   * TRANSACTION — and that is also what makes deferred writes safe: when InnoDB rolls a transaction
+   * back on a deadlock, the statements already queued behind the failed one run in a new implicit
+   * transaction (autocommit off), never committed on their own; the ROLLBACK discards them. COMMIT
+   * is sent only once every statement has answered without error. The connection goes back to the
+   * pool with autocommit on again, or is closed if that cannot be made sure.
+   */
+  private async mysqlTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    // TypeORM's own state as startTransaction leaves it, so nothing TypeORM runs inside opens a transaction of its own.
+    const state = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
+    state.isTransactionActive = true;
+    state.transactionDepth = 1;
+    const deferred = new Deferred();
+    deferred.add(qr.query('SET autocommit = 0'));
+    let ended = false;
+    try {
+      const tx = this.repos(qr.manager, true, deferred);
+      const result = await work(tx);
+      await tx.audit.flush(true);
+      await deferred.drain();
+      await qr.query('COMMIT');
+      ended = true;
+      return result;
+    } catch (e) {
+      await deferred.settle();
+      try {
+        await qr.query('ROLLBACK');
+        ended = true;
+      } catch {
+        // The connection is closed below: a transaction left open must not be committed by anyone.
+      }
+      throw e;
+    } finally {
+      state.isTransactionActive = false;
+      state.transactionDepth = 0;
+      // In the background: the caller has its answer once COMMIT has (the connection is busy until then).
+      const restoring = restoreAutocommit(qr, ended).finally(() => this.restoring.delete(restoring));
+      this.restoring.add(restoring);
+    }
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.restoring);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** Back to autocommit before the connection returns to the pool (turning it on would commit an open transaction: then close it instead). */
+async function restoreAutocommit(qr: QueryRunner, ended: boolean): Promise<void> {
+  const connection = (qr as unknown as { databaseConnection?: { destroy(): void } }).databaseConnection;
+  try {
+    if (!ended) throw new Error('transaction not ended');
+    await qr.query('SET autocommit = 1');
+  } catch {
+    connection?.destroy();
+  } finally {
+    await qr.release().catch(() => undefined);
   }
 }

@@ -34,7 +34,8 @@ export const DEFAULT_ALERT_CONFIG: AlertConfig = {
 };
 
 /** The log event codes each rule counts (written by PaymentMetrics' event log). */
-export const NOTIFY_OUTCOME_EVENTS = ['notify.applied', 'notify.duplicate', 'notify.exception', 'notify.ignored', 'notify.deferred', 'notify.rejected', 'notify.error'] as const;
+// notify.batch: one line per batch of applied notifications, counted as the notifications it settled.
+export const NOTIFY_OUTCOME_EVENTS = ['notify.batch', 'notify.applied', 'notify.duplicate', 'notify.exception', 'notify.ignored', 'notify.deferred', 'notify.rejected', 'notify.error'] as const;
 export const GATEWAY_EVENTS = ['gateway.ok', 'gateway.error'] as const;
 export const COUNTED_EVENTS: readonly string[] = [...NOTIFY_OUTCOME_EVENTS, ...GATEWAY_EVENTS];
 

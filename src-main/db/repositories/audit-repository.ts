@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { type AuditContent } from '../../core/audit/audit-record';
 import type { Page } from '../../core/orders/order';
-import { insertRows } from '../bulk-insert';
+import { insertRows, int } from '../bulk-insert';
+import { execute } from '../bulk-update';
 import { AuditEntity, AuditHeadEntity, type AuditRow } from '../entities/audit-entity';
 
 export interface AuditEntry extends AuditContent {
@@ -62,6 +63,8 @@ export class AuditRepository {
      * for one INSERT and one UPDATE, instead of from the first audited change to the end.
      */
     private readonly deferred = false,
+    /** Tx.defer, for `flush(true)`. */
+    private readonly defer?: (write: Promise<unknown>) => void,
   ) {}
 
   /**
@@ -77,16 +80,17 @@ export class AuditRepository {
    * Links the pending entries to the chain head and writes them: the head row is locked (on MySQL
    * until the transaction ends, so two writers cannot both link to the same predecessor; on SQLite
    * the writer lock does that), the entries go in one multi-row INSERT, the head is moved once.
+   * `pipelined` (the store's last step before COMMIT): both are sent without waiting (Tx.defer) and
+   * the store waits for them before COMMIT; otherwise they have answered when this returns.
    */
-  async flush(): Promise<void> {
+  async flush(pipelined = false): Promise<void> {
     if (!this.pending.length) return;
     const entries = this.pending;
     this.pending = [];
-    const qb = this.em.createQueryBuilder(AuditHeadEntity, 'h').where('h.id = 1');
-    if (this.lockRows) qb.setLock('pessimistic_write');
-    const head = await qb.getOneOrFail();
+    const [head] = (await this.em.query(`SELECT seq, hash, version FROM audit_head WHERE id = 1${this.lockRows ? ' FOR UPDATE' : ''}`)) as { seq: unknown; hash: string; version: unknown }[];
+    if (!head) throw new Error('audit_head row missing');
     let prevHash = head.hash;
-    let seq = head.seq;
+    let seq = int(head.seq);
     const rows: unknown[][] = [];
     for (const { input, at } of entries) {
       const content: AuditContent = { ...input, seq: ++seq, at, prevHash };
@@ -94,13 +98,13 @@ export class AuditRepository {
       rows.push([seq, at, input.actorId, input.actorName, input.action, input.entityType, input.entityId, input.before, input.after, prevHash, hash]);
       prevHash = hash;
     }
-    await insertRows(this.em, 'audit_log', AUDIT_COLUMNS, rows);
-    await this.em
-      .createQueryBuilder()
-      .update(AuditHeadEntity)
-      .set({ seq, hash: prevHash, version: head.version + 1, updated_seq: this.nextSeq() })
-      .where('id = 1')
-      .execute();
+    // Raw statements (no query building): the head row stays locked until COMMIT, so the two are independent of each other.
+    const insert = insertRows(this.em, 'audit_log', AUDIT_COLUMNS, rows);
+    const update = execute(this.em, 'UPDATE audit_head SET seq = ?, hash = ?, version = ?, updated_seq = ? WHERE id = 1', [seq, prevHash, int(head.version) + 1, this.nextSeq()]);
+    if (pipelined && this.defer) {
+      this.defer(insert);
+      this.defer(update);
+    } else await Promise.all([insert, update]);
   }
 
   async list(f: AuditFilter, page: number, pageSize: number): Promise<Page<AuditEntry>> {

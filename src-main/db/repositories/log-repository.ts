@@ -83,13 +83,16 @@ export class LogRepository {
     return Object.fromEntries(rows.map((r) => [r.level, Number(r.n)]));
   }
 
-  /** How many entries of each event code fell in [from, to) (what the alert rules count). */
+  /**
+   * How many entries of each event code fell in [from, to) (what the alert rules count). A
+   * `notify.batch` line stands for the `count` notifications of its batch (PaymentMetrics.batchApplied).
+   */
   async countEvents(events: readonly string[], from: number, to: number): Promise<Record<string, number>> {
     if (!events.length) return {};
     const rows = await this.em
       .createQueryBuilder(SystemLogEntity, 'l')
       .select('l.event', 'event')
-      .addSelect('COUNT(*)', 'n')
+      .addSelect("SUM(CASE WHEN l.event = 'notify.batch' THEN COALESCE(JSON_EXTRACT(l.fields_json, '$.count'), 1) ELSE 1 END)", 'n')
       .where('l.event IN (:...events) AND l.at >= :from AND l.at < :to', { events, from, to })
       .groupBy('l.event')
       .getRawMany<{ event: string; n: number | string }>();

@@ -24,8 +24,9 @@ export class NotificationService {
   }
 
   /** Several items inside the caller's transaction, in one insert; a dedupe key already enqueued is skipped. */
-  enqueueMany(tx: Tx, items: NewOutboxItem[]): Promise<void> {
-    return tx.outbox.enqueueMany(items, this.clock.now());
+  /** Sent without waiting for the answer (Tx.defer): the paying transaction's COMMIT waits for it. */
+  enqueueMany(tx: Tx, items: NewOutboxItem[]): void {
+    tx.defer(tx.outbox.enqueueMany(items, this.clock.now()));
   }
 
   enqueueNow(item: NewOutboxItem): Promise<number | null> {
@@ -61,7 +62,7 @@ export class PaidNotice implements OrderEvents {
 
   /** A batch of paid orders: their messages in one insert. */
   async ordersPaid(tx: Tx, orders: Order[], _actor: Actor, at: number): Promise<void> {
-    await this.notifications.enqueueMany(tx, orders.filter((o) => o.payerId).map((o) => paidMessage(o, at)));
+    this.notifications.enqueueMany(tx, orders.filter((o) => o.payerId).map((o) => paidMessage(o, at)));
   }
 
   async orderCancelled(): Promise<void> {}

@@ -208,7 +208,12 @@ export class OrderService {
    * throws, before anything is written. Then one UPDATE for the orders, one read and one UPDATE
    * for their pending payment transactions, the audit entries and the order events.
    */
-  async confirmPaymentsIn(tx: Tx, payments: readonly { actor: Actor; confirmation: PaymentConfirmation; order: Order }[]): Promise<{ order: Order; applied: boolean }[]> {
+  /**
+   * `pendingPayments`: the orders' pending payment transactions, already read FOR UPDATE in this
+   * transaction by the caller (the batched notification path reads them with the orders, in one
+   * round trip); read here otherwise.
+   */
+  async confirmPaymentsIn(tx: Tx, payments: readonly { actor: Actor; confirmation: PaymentConfirmation; order: Order }[], pendingPayments?: ReadonlyMap<string, Transaction>): Promise<{ order: Order; applied: boolean }[]> {
     const current = new Map<string, Order>();
     const paid: { actor: Actor; before: Order; after: Order }[] = [];
     const results = payments.map(({ actor, confirmation: p, order: read }) => {
@@ -222,8 +227,9 @@ export class OrderService {
     });
     if (!paid.length) return results;
     const now = this.clock.now();
-    await tx.orders.updateMany(paid.map(({ before, after }) => ({ orderNo: before.orderNo, version: before.version, patch: { status: after.status, paidFen: after.paidFen, paidAt: after.paidAt, gatewayTradeNo: after.gatewayTradeNo } })));
-    const pending = await tx.transactions.pendingPayments(paid.map((x) => x.after.orderNo), { forUpdate: true });
+    // Sent without waiting (Tx.defer): the locking read below goes out right behind it; COMMIT waits for both.
+    tx.defer(tx.orders.updateMany(paid.map(({ before, after }) => ({ orderNo: before.orderNo, version: before.version, patch: { status: after.status, paidFen: after.paidFen, paidAt: after.paidAt, gatewayTradeNo: after.gatewayTradeNo } }))));
+    const pending = pendingPayments ?? (await tx.transactions.pendingPayments(paid.map((x) => x.after.orderNo), { forUpdate: true }));
     const updates = [];
     for (const { after } of paid) {
       const t = pending.get(after.orderNo);
@@ -246,7 +252,7 @@ export class OrderService {
         );
       }
     }
-    if (updates.length) await tx.transactions.updateStatusMany(updates);
+    if (updates.length) tx.defer(tx.transactions.updateStatusMany(updates));
     for (const { actor, before, after } of paid) await this.audit(tx, actor, 'order.pay', after.orderNo, auditOrder(before), auditOrder(after), now);
     const byActor = new Map<string, { actor: Actor; orders: Order[] }>();
     for (const { actor, after } of paid) {

@@ -5,10 +5,12 @@ export type BatchResult<O> = { ok: true; value: O } | { ok: false; error: unknow
  * Group commit: callers submit items one at a time; whatever arrived while earlier batches were
  * being written goes into the next batch, which `applyBatch` applies together (one transaction).
  * Batches start in arrival order, at most `maxInFlight` at a time (on MySQL a second batch can do
- * its round trips while the first waits for the database; row locks order what they share). Each
- * caller's promise settles only once its batch has finished, i.e. after the commit: a notification
- * is acknowledged only when its effect is durable. With one caller at a time every batch has one
- * item and nothing waits.
+ * its round trips while the first waits for the database; row locks order what they share). With
+ * no batch running the next one starts at once; beside a running one only when `minOverlap` items
+ * wait — otherwise they keep gathering for the next batch, since every batch costs the same
+ * statements whatever its size and many small batches only add work. Each caller's promise settles
+ * only once its batch has finished, i.e. after the commit: a notification is acknowledged only when
+ * its effect is durable. With one caller at a time every batch has one item and nothing waits.
  */
 export class GroupCommit<I, O> {
   private queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];
@@ -19,7 +21,14 @@ export class GroupCommit<I, O> {
     private readonly applyBatch: (items: I[]) => Promise<BatchResult<O>[]>,
     private readonly maxBatch: number,
     private readonly maxInFlight = 1,
+    private readonly minOverlap = 1,
   ) {}
+
+  /** Whether the waiting items may start a batch now. */
+  private mayStart(): boolean {
+    if (!this.queue.length || this.inFlight >= this.maxInFlight) return false;
+    return this.inFlight === 0 || this.queue.length >= this.minOverlap;
+  }
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -29,12 +38,12 @@ export class GroupCommit<I, O> {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || !this.queue.length) return;
+    if (this.scheduled || !this.mayStart()) return;
     this.scheduled = true;
     // Let the requests that came in with this one (the same turn of the event loop) join its batch.
     setImmediate(() => {
       this.scheduled = false;
-      if (this.inFlight >= this.maxInFlight || !this.queue.length) return;
+      if (!this.mayStart()) return;
       this.inFlight++;
       void this.run(this.queue.splice(0, this.maxBatch)).finally(() => {
         this.inFlight--;

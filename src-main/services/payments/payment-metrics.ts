@@ -1,5 +1,8 @@
 import type { LogInput } from '../logs/logger';
 
+const LATENCY_KEPT = 1000;
+const OUTCOME_LABELS: Record<string, string> = { applied: '入账', duplicate: '重复', exception: '异常', ignored: '无需处理', deferred: '暂缓', error: '失败' };
+
 /** Where the payment path's events also go as structured logs (category payment / error). */
 export type PaymentEventLog = (e: LogInput) => void;
 
@@ -12,12 +15,14 @@ export type PaymentEventLog = (e: LogInput) => void;
  */
 export class PaymentMetrics {
   readonly counters = new Map<string, number>();
-  private readonly latencies: number[] = [];
+  /** The last LATENCY_KEPT apply latencies, a ring. */
+  private readonly latencies = new Float64Array(LATENCY_KEPT);
+  private latencyCount = 0;
 
   constructor(private readonly log: PaymentEventLog = () => undefined) {}
 
-  private bump(key: string): void {
-    this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+  private bump(key: string, by = 1): void {
+    this.counters.set(key, (this.counters.get(key) ?? 0) + by);
   }
 
   received(platform: string): void {
@@ -27,11 +32,26 @@ export class PaymentMetrics {
     this.bump(`notify.rejected.${platform}`);
     this.log({ level: 'warn', category: 'payment', event: 'notify.rejected', message: `拒绝了 ${platform} 的支付通知：${reason || '验证失败'}`, fields: { platform, reason } });
   }
-  applied(platform: string, outcome: string, ms: number, orderNo?: string): void {
+  /** One notification's outcome, counted with its latency; the log line is written per batch (batchApplied). */
+  applied(platform: string, outcome: string, ms: number): void {
     this.bump(`notify.${outcome}.${platform}`);
-    this.latencies.push(ms);
-    if (this.latencies.length > 1000) this.latencies.shift();
-    this.log({ level: 'info', category: 'payment', event: `notify.${outcome}`, message: `${platform} 支付通知：${outcome}`, orderNo, fields: { platform, outcome, ms: Math.round(ms) } });
+    this.latencies[this.latencyCount++ % LATENCY_KEPT] = ms;
+  }
+  /**
+   * One log line for a batch of notifications applied together (group commit): how many of each
+   * outcome (`count`: how many it settled, what the alert rules count; failures are counted by their
+   * own notify.error lines), how long it took and in how many attempts. Which notification paid
+   * which order is recorded in the inbox (notification_inbox: ref_no, status, applied_at).
+   */
+  batchApplied(platforms: readonly string[], outcomes: readonly string[], ms: number, attempts: number): void {
+    this.bump('notify.batches');
+    const by: Record<string, number> = {};
+    for (const o of outcomes) by[o] = (by[o] ?? 0) + 1;
+    const platform = [...new Set(platforms)].join(',');
+    const summary = Object.entries(by)
+      .map(([o, n]) => `${OUTCOME_LABELS[o] ?? o} ${n}`)
+      .join('，');
+    this.log({ level: 'info', category: 'payment', event: 'notify.batch', message: `${platform} 支付通知 ${outcomes.length} 条：${summary}`, fields: { platform, count: outcomes.length - (by.error ?? 0), ...by, ms: Math.round(ms), attempts } });
   }
   exception(platform: string, kind: string, orderNo?: string): void {
     this.bump(`payment.exception.${kind}.${platform}`);
@@ -57,6 +77,12 @@ export class PaymentMetrics {
     this.log({ level: 'error', category: 'error', event: 'notify.error', message: `${platform} 支付通知处理失败：${error instanceof Error ? error.message : String(error)}`, fields: { platform, error } });
   }
 
+  /** A batch collided with another one (a deadlock, the same notification in both) and is tried once more. */
+  batchRetry(error: unknown): void {
+    this.bump('notify.batch_retry');
+    this.log({ level: 'info', category: 'payment', event: 'notify.batch_retry', message: `一批支付通知与其他处理冲突，重试：${error instanceof Error ? error.message : String(error)}`, fields: {} });
+  }
+
   /** A batch of notifications could not be applied together; each is being applied on its own instead. */
   batchFallback(size: number, error: unknown): void {
     this.bump('notify.batch_fallback');
@@ -64,7 +90,7 @@ export class PaymentMetrics {
   }
 
   snapshot(): { counters: Record<string, number>; notifyLatencyMs: { p50: number | null; p99: number | null } } {
-    const sorted = [...this.latencies].sort((a, b) => a - b);
+    const sorted = Array.from(this.latencies.subarray(0, Math.min(this.latencyCount, LATENCY_KEPT))).sort((a, b) => a - b);
     const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null);
     return { counters: Object.fromEntries(this.counters), notifyLatencyMs: { p50: q(0.5), p99: q(0.99) } };
   }

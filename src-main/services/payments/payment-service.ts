@@ -56,6 +56,18 @@ type Outcome = { kind: 'applied' | 'exception' | 'ignored'; detail: string };
 
 /** Notifications applied in one transaction at most (group commit), so a batch's locks stay short. */
 const MAX_BATCH = 200;
+/**
+ * Batches applied at the same time on MySQL (group commit), and how many notifications must be
+ * waiting before a batch starts beside a running one. Measured with `npm run bench -- --only notify`
+ * (64 callbacks in flight; bench/RESULTS.md §3): one batch at a time leaves the server and the
+ * database waiting on each other's round trips; overlapping small batches costs more CPU per
+ * notification (the same statements for fewer notifications) than it saves waiting — two at a time,
+ * the second only once 32 wait, did best (≈2,600/s against ≈2,300/s for three batches or a
+ * threshold of 16–24, with 0.27–0.30 ms of server CPU per notification against 0.31–0.36 ms).
+ * PAY_NOTIFY_BATCHES_IN_FLIGHT / PAY_NOTIFY_MIN_OVERLAP override them (for measuring).
+ */
+const BATCHES_IN_FLIGHT = Number(process.env.PAY_NOTIFY_BATCHES_IN_FLIGHT) || 2;
+const MIN_OVERLAP_BATCH = Number(process.env.PAY_NOTIFY_MIN_OVERLAP) || 32;
 
 /**
  * What money reported paid means for `order` (null: not ours): an exception for refund, or "pay it"
@@ -105,11 +117,16 @@ export class PaymentService {
     /** Identifies this instance in work leases (host, process, random). */
     private readonly workerId: string,
     private readonly sandboxPayLink?: SandboxPayLink,
-  ) {}
+  ) {
+    this.ingest = new GroupCommit((vs) => this.applyMany(vs), MAX_BATCH, store.kind === 'mysql' ? BATCHES_IN_FLIGHT : 1, MIN_OVERLAP_BATCH);
+  }
 
-  /** The callbacks' notifications, applied in batches (group commit); each answered after its batch commits. */
-  // One batch at a time: on a busy machine two overlapping batches only made them smaller (more statements per notification) — bench/RESULTS.md §3.
-  private readonly ingest = new GroupCommit<VerifiedNotification, ApplyOutcome>((vs) => this.applyMany(vs), MAX_BATCH);
+  /**
+   * The callbacks' notifications, applied in batches (group commit), each answered after its batch
+   * commits. On MySQL up to BATCHES_IN_FLIGHT batches overlap (one does its round trips while another
+   * waits for the database; the order row locks order any they share); SQLite has one writer.
+   */
+  private readonly ingest: GroupCommit<VerifiedNotification, ApplyOutcome>;
 
   private readonly eventHandlers: { refund?: InboxEventHandler<'refund'>; transfer?: InboxEventHandler<'transfer'> } = {};
 
@@ -195,7 +212,7 @@ export class PaymentService {
     }
     try {
       const outcome = await this.ingest.submit(verified);
-      this.metrics.applied(platform, outcome, performance.now() - started, verified.event.kind === 'transfer' ? undefined : verified.event.orderNo);
+      this.metrics.applied(platform, outcome, performance.now() - started);
       return { reply: gateway.notificationReply(true), outcome };
     } catch (e) {
       this.metrics.applyFailed(platform, e);
@@ -239,16 +256,22 @@ export class PaymentService {
    * reply, and the platform delivers it again). Refund and transfer notifications go on their own.
    */
   async applyMany(vs: VerifiedNotification[]): Promise<BatchResult<ApplyOutcome>[]> {
+    const started = performance.now();
     const results: (BatchResult<ApplyOutcome> | undefined)[] = vs.map(() => undefined);
     const payments = vs.flatMap((v, i) => (v.event.kind === 'payment' ? [i] : []));
-    // A batch can collide with another instance's work (the same notification taken twice, a deadlock): it is tried once more.
+    // A batch can collide with another batch or instance (the same notification taken twice, a deadlock): it is tried once more.
+    let attempts = 0;
     for (let attempt = 1; payments.length && attempt <= 2; attempt++) {
+      attempts = attempt;
       try {
         const outcomes = await this.store.transaction((tx) => this.applyPaymentsIn(tx, payments.map((i) => vs[i]!)));
         payments.forEach((i, k) => (results[i] = { ok: true, value: outcomes[k]! }));
         break;
       } catch (e) {
-        if (attempt === 1 && isCollision(e)) continue;
+        if (attempt === 1 && isCollision(e)) {
+          this.metrics.batchRetry(e);
+          continue;
+        }
         if (payments.length > 1) this.metrics.batchFallback(payments.length, e);
         break;
       }
@@ -265,6 +288,7 @@ export class PaymentService {
       }
       out.push(r);
     }
+    this.metrics.batchApplied(vs.map((v) => v.platform), out.map((r) => (r.ok ? r.value : 'error')), performance.now() - started, attempts);
     return out;
   }
 
@@ -278,7 +302,21 @@ export class PaymentService {
    */
   private async applyPaymentsIn(tx: Tx, vs: VerifiedNotification[]): Promise<ApplyOutcome[]> {
     const key = (v: VerifiedNotification) => `${v.platform}:${v.notificationId}`;
-    const known = await tx.inbox.states(vs.map((v) => ({ platform: v.platform, notificationId: v.notificationId })));
+    // The orders paid by the batch are locked first (FOR UPDATE, in order-number order), then the inbox
+    // is read — sent together, one round trip. A batch that had to wait for another one's locks on the
+    // same orders thus reads the inbox after that one committed and sees its notifications as
+    // duplicates, instead of applying them again (which the order state would turn into "ignored")
+    // and colliding on the inbox key. The order of a notification seen before is locked needlessly, harmlessly.
+    const orderNos = vs.flatMap((v) => {
+      const t = paidTrade(v.event as PaymentEvent);
+      return t ? [t.orderNo] : [];
+    });
+    // Their pending payment transactions are locked in the same round trip (after the orders, as every path locks them).
+    const [locked, known, pending] = await Promise.all([
+      tx.orders.findManyByNo(orderNos, { forUpdate: true }),
+      tx.inbox.states(vs.map((v) => ({ platform: v.platform, notificationId: v.notificationId }))),
+      tx.transactions.pendingPayments(orderNos, { forUpdate: true }),
+    ]);
     const seen = new Set<string>();
     const todo: { i: number; v: VerifiedNotification; t: PaymentEvent }[] = [];
     const outcomes: ApplyOutcome[] = vs.map(() => 'duplicate');
@@ -288,7 +326,6 @@ export class PaymentService {
       seen.add(key(v));
       todo.push({ i, v, t: v.event as PaymentEvent });
     }
-    const locked = await tx.orders.findManyByNo(todo.filter((x) => paidTrade(x.t)).map((x) => x.t.orderNo), { forUpdate: true });
     const now = this.clock.now();
     const state = new Map(locked);
     const results: (Outcome | { confirmation: number })[] = [];
@@ -310,7 +347,7 @@ export class PaymentService {
       confirmations.push({ actor: { id: null, name: `${v.platform} 支付通知` }, confirmation: { orderNo: t.orderNo, amountFen: t.amountFen, gatewayTradeNo: t.platformTradeNo, paidAt }, order: locked.get(t.orderNo)! });
       if (order!.status === 'pending') state.set(t.orderNo, { ...order!, status: 'paid', paidFen: t.amountFen, paidAt, gatewayTradeNo: t.platformTradeNo });
     }
-    const confirmed = await this.orders.confirmPaymentsIn(tx, confirmations);
+    const confirmed = await this.orders.confirmPaymentsIn(tx, confirmations, pending);
     const fresh: SettledInboxEntry[] = [];
     for (const [k, { i, v, t }] of todo.entries()) {
       const r = results[k]!;
@@ -318,10 +355,11 @@ export class PaymentService {
       const outcome: Outcome = 'confirmation' in r ? (confirmed[r.confirmation]!.applied ? { kind: 'applied', detail: `${source}：支付成功` } : { kind: 'ignored', detail: `${source}：已是已支付` }) : r;
       outcomes[i] = outcome.kind;
       const entry = known.get(key(v));
-      if (entry) await tx.inbox.settle(entry.id, entry.version, outcome.kind, outcome.detail, now);
+      if (entry) tx.defer(tx.inbox.settle(entry.id, entry.version, outcome.kind, outcome.detail, now));
       else fresh.push({ platform: v.platform, notificationId: v.notificationId, eventKind: 'payment', refNo: t.orderNo, payload: v.payload, receivedAt: now, status: outcome.kind, outcome: outcome.detail, appliedAt: now });
     }
-    if (fresh.length) await tx.inbox.insertSettled(fresh);
+    // Sent without waiting (Tx.defer); a notification id someone else stored meanwhile fails it, and with it the batch.
+    if (fresh.length) tx.defer(tx.inbox.insertSettled(fresh));
     return outcomes;
   }
 
