@@ -78,6 +78,13 @@ export const bookingsChannels = {
     handler: (ctx, i) => ctx.app.bookings.get(i.bookingNo),
   }),
 
+  /** 取消预定 preview: the tier for the time left, its percent and the refund it grants (what the cancellation will request). */
+  'bookings.cancellationQuote': channel({
+    access: 'booking:manage',
+    input: z.strictObject({ bookingNo }),
+    handler: (ctx, i) => ctx.app.bookings.cancellationQuote(i.bookingNo),
+  }),
+
   'bookings.cancel': channel({
     access: 'booking:manage',
     input: z.strictObject({ bookingNo, version: z.number().int().min(1).optional() }),

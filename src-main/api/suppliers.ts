@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { MAX_PAYMENT_TERM_DAYS, PAYABLE_STATUSES, PAYEE_CHANNELS, SUPPLIER_PAYMENT_STATUSES } from '../core/suppliers/supplier-payment';
 import { shanghaiDate, shanghaiDayStart } from '../core/time';
-import { SUPPLIER_SENSITIVE_FIELDS } from '../services/suppliers/supplier-service';
 import { actorOf, channel } from './channel';
 import { requiredText, text, yuanAmount } from './schemas';
 
@@ -11,6 +10,8 @@ const page = {
   page: z.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(20),
 };
+// The full account or phone of a supplier is read through the generic `sensitive.reveal` (entityType 'supplier').
+
 /** A calendar date that exists (2026-02-30 does not). */
 const date = z
   .string()
@@ -90,13 +91,6 @@ export const suppliersChannels = {
       contactPhone: accountFields.contactPhone.optional(),
     }),
     handler: (ctx, { id: sid, version: v, ...i }) => ctx.app.suppliers.update(actorOf(ctx), sid, v, i),
-  }),
-
-  /** The full account (or phone) of one supplier; audited as sensitive.reveal with the field's name, never the value. */
-  'suppliers.revealAccount': channel({
-    access: 'sensitive:unmask',
-    input: z.strictObject({ id, field: z.enum(SUPPLIER_SENSITIVE_FIELDS, '字段不正确').default('accountNo') }),
-    handler: (ctx, i) => ctx.app.suppliers.revealField(actorOf(ctx), i.id, i.field),
   }),
 
   'payables.list': channel({

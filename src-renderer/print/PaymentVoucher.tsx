@@ -16,7 +16,7 @@ import './voucher.css';
 type Voucher = ChannelOutput<'vouchers.get'>;
 
 /**
- * 付款凭证 (design document 2.4.3: electronic and paper vouchers): numbered, payer and payee with the
+ * 付款凭证 / 退款凭证 (design document 2.4.3: electronic and paper vouchers): numbered, payer and payee with the
  * account masked, the amount in figures and in 大写, purpose, the approvals with names, roles and
  * times, and the signature line. A5 landscape; printed through printView() (webContents.print in the
  * desktop app) and rendered to PDF by the web host's browser for the electronic copy.
@@ -51,17 +51,24 @@ function VoucherSheet({ v, forPrint = false }: { v: Voucher; forPrint?: boolean 
   // The paper copy carries no test ids: tests read the sheet on screen.
   const tid = (id: string) => (forPrint ? undefined : id);
   const approved = v.approvals.filter((a) => a.decision === '同意');
+  // A refund returns a customer's payment the way it came: its own title, its refund and order numbers, 收款人 rather than 收款单位.
+  const refund = v.kind === 'refund';
+  const date = formatTime(v.issuedAt).slice(0, 10);
   return (
-    <div className="print-sheet voucher-sheet" data-testid={tid('voucher-sheet')}>
-      <h1>付款凭证</h1>
+    <div className="print-sheet voucher-sheet" data-kind={v.kind} data-testid={tid('voucher-sheet')}>
+      <h1 data-testid={tid('voucher-title')}>{refund ? '退款凭证' : '付款凭证'}</h1>
       <div className="double-rule" />
       <div className="meta">
         <span>
           凭证号：<strong data-testid={tid('voucher-no')}>{v.voucherNo}</strong>
         </span>
-        <span>付款日期：{formatTime(v.issuedAt).slice(0, 10)}</span>
+        <span>
+          {refund ? '退款日期' : '付款日期'}：{date}
+        </span>
         <span>业务类型：{v.kindLabel}</span>
-        <span>业务单号：{v.subjectId}</span>
+        <span>
+          {refund ? '退款单号' : '业务单号'}：{v.subjectId}
+        </span>
       </div>
       <table>
         <tbody>
@@ -70,16 +77,16 @@ function VoucherSheet({ v, forPrint = false }: { v: Voucher; forPrint?: boolean 
             <td colSpan={3}>{v.payerName}</td>
           </tr>
           <tr>
-            <th>收款单位</th>
+            <th>{refund ? '收款人' : '收款单位'}</th>
             <td>{v.payeeName}</td>
             <th>收款方式</th>
             <td>{v.payeeChannelLabel}</td>
           </tr>
           <tr>
-            <th>收款账号</th>
+            <th>{refund ? '原付款账户' : '收款账号'}</th>
             <td data-testid={tid('voucher-account')}>{v.payeeAccountMasked || '—'}</td>
-            <th>开户银行</th>
-            <td>{v.payeeBank || '—'}</td>
+            <th>{refund ? '原订单号' : '开户银行'}</th>
+            <td data-testid={tid(refund ? 'voucher-order' : 'voucher-bank')}>{refund ? (v.relatedOrderNo ?? '—') : v.payeeBank || '—'}</td>
           </tr>
           <tr>
             <th>金额（大写）</th>
@@ -89,13 +96,13 @@ function VoucherSheet({ v, forPrint = false }: { v: Voucher; forPrint?: boolean 
             <td className="figure">{formatFen(v.amountFen)}</td>
           </tr>
           <tr>
-            <th>付款用途</th>
+            <th>{refund ? '退款事由' : '付款用途'}</th>
             <td colSpan={3}>{v.purpose}</td>
           </tr>
           <tr>
-            <th>渠道流水号</th>
+            <th>{refund ? '平台退款单号' : '渠道流水号'}</th>
             <td>{v.referenceNo || '—'}</td>
-            <th>付款时间</th>
+            <th>{refund ? '退款成功时间' : '付款时间'}</th>
             <td>{formatTime(v.issuedAt)}</td>
           </tr>
         </tbody>
@@ -135,7 +142,7 @@ function VoucherSheet({ v, forPrint = false }: { v: Voucher; forPrint?: boolean 
         <span>收款人：</span>
       </div>
       <div className="foot">
-        <span>本凭证由支付中心根据支付平台的转账成功结果生成，收款账号已脱敏。</span>
+        <span>{refund ? '本凭证由支付中心根据支付平台的退款成功结果生成，付款账户已脱敏。' : '本凭证由支付中心根据支付平台的转账成功结果生成，收款账号已脱敏。'}</span>
         <span>打印时间：{formatTime(printedAt)}</span>
       </div>
     </div>

@@ -67,6 +67,12 @@ export function maskSensitive(kind: SensitiveKind, value: string): string {
  */
 export const SENSITIVE_FIELDS = {
   meal_bill: { invoicePhone: { kind: 'phone', label: '发票收件人电话' } },
+  supplier: {
+    accountNo: { kind: 'bank_account', label: '银行账号' },
+    wechatOpenId: { kind: 'payee_account', label: '微信 OpenID' },
+    alipayLogin: { kind: 'payee_account', label: '支付宝账号' },
+    contactPhone: { kind: 'phone', label: '联系电话' },
+  },
 } as const satisfies Record<string, Record<string, { kind: SensitiveKind; label: string }>>;
 export type SensitiveEntityType = keyof typeof SENSITIVE_FIELDS;
 export const SENSITIVE_ENTITY_TYPES = Object.keys(SENSITIVE_FIELDS) as SensitiveEntityType[];

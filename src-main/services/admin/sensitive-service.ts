@@ -22,6 +22,13 @@ const RESOLVERS: { [E in SensitiveEntityType]: Resolver<E> } = {
     const invoice = await tx.mealBills.invoice(billNo);
     return { invoicePhone: invoice?.phone || null };
   },
+  supplier: async (tx, id) => {
+    // Supplier ids are numbers; anything else names no supplier.
+    if (!/^[1-9]\d{0,9}$/.test(id)) return null;
+    const s = await tx.suppliers.findSupplier(Number(id));
+    if (!s) return null;
+    return { accountNo: s.accountNo || null, wechatOpenId: s.wechatOpenId || null, alipayLogin: s.alipayLogin || null, contactPhone: s.contactPhone || null };
+  },
 };
 
 /**

@@ -484,6 +484,8 @@ export class ApprovalService {
   private async whyCannotDecide(tx: Tx, user: ApprovalUser, req: ApprovalRequest, flow: ApprovalFlow): Promise<string | null> {
     if (req.status !== 'pending') return `该申请${APPROVAL_STATUS_LABELS[req.status]}，不能再审批`;
     if (!this.subjects.has(req.businessType)) return `${typeLabel(req.businessType)}尚未接入审批中心，暂不能处理`;
+    // The requester is told the rule that binds them whatever they are granted (a 出纳 following their own refund).
+    if (req.requesterId !== null && req.requesterId === user.id) return '申请人不能审批自己提交的申请';
     if (!(await this.decidableTypes(tx, user)).includes(req.businessType)) return `没有权限：${PERMISSION_LABELS[permissionFor(req.businessType)]}。请联系管理员开通。`;
     try {
       // The core's own checks, as a dry run: the same words the refusal would use.

@@ -6,6 +6,7 @@ import { checkFen, type Fen } from '../../core/money';
 import type { Order, Page } from '../../core/orders/order';
 import type { PaymentMethod } from '../../core/orders/order-types';
 import { formatShanghai, type Clock } from '../../core/time';
+import type { Refund } from '../../core/refunds/refund';
 import type { AuditEntry } from '../../db/repositories/audit-repository';
 import type { BookingFilter } from '../../db/repositories/booking-repository';
 import { ConcurrentUpdateError } from '../../db/repositories/concurrency';
@@ -28,10 +29,26 @@ export interface BookingDetail {
   booking: Booking;
   depositOrder: Order | null;
   history: AuditEntry[];
+  /** Refunds asked for by this booking's cancellation (退款 of the deposit order naming the booking). */
+  refunds: Refund[];
+}
+
+/** 取消预定 preview: what cancelling now would refund by the tier table (computed by the server). */
+export interface BookingCancellationQuote {
+  bookingNo: string;
+  /** When the quote was computed (the tier depends on the time left). */
+  at: number;
+  appointmentAt: number;
+  paidFen: Fen;
+  msBefore: number;
+  percent: number;
+  tierText: string;
+  refundFen: Fen;
 }
 
 /** The refund a cancelled booking's paid deposit gets (RefundService, by the cancellation tiers). */
 export interface BookingRefunds {
+  cancellationQuote(tx: Tx, booking: Booking, at: number): Promise<{ paidFen: Fen; msBefore: number; percent: number; tierText: string; refundFen: Fen }>;
   refundForCancelledBooking(tx: Tx, actor: Actor, booking: Booking, at: number): Promise<{ refund: { refundNo: string; amountFen: Fen } | null; percent: number; tierText: string; refundFen: Fen }>;
 }
 
@@ -153,12 +170,32 @@ export class BookingService implements OrderEvents {
     return after;
   }
 
+  /**
+   * What 取消预定 would do now: for a booking whose deposit was paid, the tier for the time left and
+   * the refund it grants (the same computation the cancellation uses); for one still awaiting its
+   * deposit, nothing to refund.
+   */
+  async cancellationQuote(bookingNo: string): Promise<BookingCancellationQuote> {
+    return this.store.read(async (r) => {
+      const booking = await r.bookings.findByNo(bookingNo);
+      if (!booking) throw new DomainError('BOOKING_NOT_FOUND', `预定 ${bookingNo} 不存在`);
+      assertBookingTransition(booking.status, 'cancelled');
+      const at = this.clock.now();
+      const base = { bookingNo, at, appointmentAt: booking.appointmentAt };
+      if (booking.status !== 'confirmed') return { ...base, paidFen: 0, msBefore: booking.appointmentAt - at, percent: 0, tierText: '定金未支付，无需退款', refundFen: 0 };
+      if (!this.refunds) throw new DomainError('REFUNDS_UNAVAILABLE', '退款功能不可用，不能取消已付定金的预定');
+      const q = await this.refunds.cancellationQuote(r, booking, at);
+      return { ...base, paidFen: q.paidFen, msBefore: q.msBefore, percent: q.percent, tierText: q.tierText, refundFen: q.refundFen };
+    });
+  }
+
   async get(bookingNo: string): Promise<BookingDetail> {
     return this.store.read(async (r) => {
       const booking = await r.bookings.findByNo(bookingNo);
       if (!booking) throw new DomainError('BOOKING_NOT_FOUND', `预定 ${bookingNo} 不存在`);
-      const [depositOrder, history] = await Promise.all([r.orders.findByNo(booking.depositOrderNo), r.audit.forEntity('booking', bookingNo)]);
-      return { booking, depositOrder, history };
+      const [depositOrder, history, orderRefunds] = await Promise.all([r.orders.findByNo(booking.depositOrderNo), r.audit.forEntity('booking', bookingNo), r.refunds.forOrder(booking.depositOrderNo)]);
+      const refunds = orderRefunds.filter((x) => x.relatedRef === bookingNo && x.exceptionId === null);
+      return { booking, depositOrder, history, refunds };
     });
   }
 

@@ -38,12 +38,18 @@ import type { ApprovalSubject, ApprovalSubjectSummary, ApprovalSubmission } from
 import type { NotificationService } from '../notifications/notification-service';
 import type { NumberAllocator } from '../number-allocator';
 import type { GatewayRegistry } from '../payments/gateway-registry';
+import type { IssueVoucherInput } from '../vouchers/voucher-service';
 
 /** The part of the approval engine a refund needs: a request submitted inside the refund's own transaction. */
 export interface ApprovalGate {
   submit(tx: Tx, submission: ApprovalSubmission): Promise<number>;
   /** The subject's latest approval with its decisions (names, roles, times), for the refund's detail. */
   approvalsOf(tx: Tx, businessType: 'refund', subjectId: string): Promise<SubjectApprovals | null>;
+}
+
+/** What a refund needs of the voucher register (VoucherService): a 退款凭证 issued in the succeeding transaction. */
+export interface RefundVouchers {
+  issue(tx: Tx, input: IssueVoucherInput): Promise<string>;
 }
 
 export interface RequestRefundInput {
@@ -76,6 +82,23 @@ export interface RefundDetail {
   approval: SubjectApprovals | null;
   /** "预计 2026-… 到账（T+1～T+3）" once succeeded; otherwise the rule that will apply. */
   arrivalText: string;
+  /** The 退款凭证 issued when the refund succeeded; null before. */
+  voucherNo: string | null;
+}
+
+/** What cancelling a booking now would refund (the same rule `refundForCancelledBooking` applies). */
+export interface CancellationQuote {
+  /** The deposit paid (0 when the deposit order is not paid). */
+  paidFen: Fen;
+  /** Milliseconds between now and the appointment; negative once it started. */
+  msBefore: number;
+  percent: number;
+  /** 「提前 24–48 小时取消，退还定金 50%」. */
+  tierText: string;
+  /** What the tier grants, capped by what is still refundable on the deposit order. */
+  refundFen: Fen;
+  tiers: CancellationTier[];
+  tierIndex: number;
 }
 
 export interface SendReport {
@@ -117,6 +140,9 @@ const NOT_FOUND_CODES = /NOT_EXIST|NOT_FOUND|RESOURCE_NOT_EXISTS|REFUND_NOT_EXIS
  */
 export class RefundService {
   private approvals: ApprovalGate | null = null;
+  private vouchers: RefundVouchers | null = null;
+  /** 付款单位 on 退款凭证: the same name supplier vouchers carry. */
+  private payerName = '';
 
   constructor(
     private readonly store: Store,
@@ -133,6 +159,12 @@ export class RefundService {
   /** The approval engine; set once at start-up (app.ts). Without one, a request waits in 待审批. */
   useApprovals(gate: ApprovalGate): void {
     this.approvals = gate;
+  }
+
+  /** The voucher register; set once at start-up (app.ts). Every refund that succeeds then gets its 退款凭证. */
+  useVouchers(vouchers: RefundVouchers, payerName: string): void {
+    this.vouchers = vouchers;
+    this.payerName = payerName;
   }
 
   // ───────────────────────────── requests ─────────────────────────────
@@ -206,9 +238,9 @@ export class RefundService {
     return this.store.read(async (r) => {
       const refund = await r.refunds.findByNo(refundNo);
       if (!refund) throw new DomainError('REFUND_NOT_FOUND', `退款 ${refundNo} 不存在`);
-      const [order, history] = await Promise.all([r.orders.findByNo(refund.orderNo), r.audit.forEntity('refund', refundNo)]);
+      const [order, history, voucher] = await Promise.all([r.orders.findByNo(refund.orderNo), r.audit.forEntity('refund', refundNo), r.vouchers.findBySubject('refund', refundNo)]);
       const approval = this.approvals ? await this.approvals.approvalsOf(r, 'refund', refundNo) : null;
-      return { refund, order, history, approval, arrivalText: arrivalText(refund) };
+      return { refund, order, history, approval, arrivalText: arrivalText(refund), voucherNo: voucher?.voucherNo ?? null };
     });
   }
 
@@ -541,6 +573,7 @@ export class RefundService {
             dedupeKey: `refund:${refundNo}`,
           });
       }
+      await this.issueVoucher(tx, after, order);
       if (exception) {
         const back = (await tx.refunds.forException(exception.id)).filter((x) => x.state === 'success').reduce((sum, x) => sum + x.amountFen, 0);
         if (back >= exception.amountFen) await tx.refunds.resolveException(exception.id, now);
@@ -560,6 +593,29 @@ export class RefundService {
     await this.audit(tx, platformActor(r.platform, source), status.state === 'failed' ? 'refund.fail' : 'refund.platform_close', refundNo, auditRefund(r), auditRefund(after), now);
     await this.syncPaymentTransaction(tx, r.orderNo, now);
     return { kind: 'applied', detail: `${source}：${REFUND_STATE_LABELS[next.state]}（${next.reason ?? ''}）`, state: next.state };
+  }
+
+  /**
+   * 退款凭证: issued in the transaction that records the refund as succeeded (send answer, query or
+   * notification alike), once per refund (VoucherService.issue is idempotent per subject). The payee
+   * is the customer who paid — the booking's or meal bill's guest when the order has one — with the
+   * paying account (openid, Alipay buyer, card) stored in full and printed masked.
+   */
+  private async issueVoucher(tx: Tx, r: Refund, order: Order | null): Promise<void> {
+    if (!this.vouchers) return;
+    const payerId = order?.payerId ?? '';
+    await this.vouchers.issue(tx, {
+      kind: 'refund',
+      subjectId: r.refundNo,
+      payerName: this.payerName,
+      payeeName: (await payeeNameOf(tx, order)).slice(0, 128),
+      payeeAccount: payerId.slice(0, 128),
+      payeeChannel: r.platform,
+      amountFen: r.amountFen,
+      purpose: `退款：${r.reason}（原订单 ${r.orderNo}）`.slice(0, 256),
+      referenceNo: (r.platformRefundNo ?? '').slice(0, 64),
+      issuedAt: r.succeededAt ?? this.clock.now(),
+    });
   }
 
   /** Refund notifications (PaymentService inbox hook): runs in the inbox entry's transaction. */
@@ -675,17 +731,27 @@ export class RefundService {
    * approval) in the cancelling transaction. Nothing is requested when the tier grants 0.
    */
   async refundForCancelledBooking(tx: Tx, actor: Actor, booking: Booking, at: number): Promise<{ refund: Refund | null; percent: number; tierText: string; refundFen: Fen }> {
+    const quote = await this.cancellationQuote(tx, booking, at, { forUpdate: true });
+    if (quote.refundFen <= 0) return { refund: null, percent: quote.percent, tierText: quote.tierText, refundFen: 0 };
+    const refund = await this.requestIn(tx, actor, { orderNo: booking.depositOrderNo, amountFen: quote.refundFen, reason: `预定 ${booking.bookingNo} 取消：${quote.tierText}`, source: 'booking_cancel', relatedRef: booking.bookingNo });
+    return { refund, percent: quote.percent, tierText: quote.tierText, refundFen: quote.refundFen };
+  }
+
+  /**
+   * What cancelling `booking` at `at` would refund: the tier for the time left, its percent of the
+   * paid deposit (rounded down), capped by what the deposit order still has refundable. The 取消预定
+   * confirmation shows it; `refundForCancelledBooking` requests exactly this.
+   */
+  async cancellationQuote(tx: Tx, booking: Booking, at: number, opts: { forUpdate?: boolean } = {}): Promise<CancellationQuote> {
     const { tiers } = await this.cancellationTiers(tx);
     const order = await tx.orders.findByNo(booking.depositOrderNo);
     const paid = order?.status === 'paid' ? order.paidFen : 0;
     const quote = refundForCancellation(paid, booking.appointmentAt, at, tiers);
     const tierText = `${describeCancellationTier(tiers, quote.tierIndex)}，退还定金 ${quote.percent}%`;
-    if (!order || quote.refundFen <= 0) return { refund: null, percent: quote.percent, tierText, refundFen: 0 };
-    const refunds = orderRefunds(await tx.refunds.forOrder(order.orderNo, { forUpdate: true }));
-    const amount = Math.min(quote.refundFen, refundableRemainingFen(order.paidFen, refunds));
-    if (amount <= 0) return { refund: null, percent: quote.percent, tierText, refundFen: 0 };
-    const refund = await this.requestIn(tx, actor, { orderNo: order.orderNo, amountFen: amount, reason: `预定 ${booking.bookingNo} 取消：${tierText}`, source: 'booking_cancel', relatedRef: booking.bookingNo });
-    return { refund, percent: quote.percent, tierText, refundFen: amount };
+    const base = { paidFen: paid, msBefore: quote.msBefore, percent: quote.percent, tierText, tiers, tierIndex: quote.tierIndex };
+    if (!order || quote.refundFen <= 0) return { ...base, refundFen: 0 };
+    const refunds = orderRefunds(await tx.refunds.forOrder(order.orderNo, { forUpdate: opts.forUpdate ?? false }));
+    return { ...base, refundFen: Math.max(0, Math.min(quote.refundFen, refundableRemainingFen(order.paidFen, refunds))) };
   }
 
   private audit(tx: Tx, actor: Actor, action: string, refundNo: string, before: string | null, after: string | null, at: number) {
@@ -695,6 +761,19 @@ export class RefundService {
 
 /** Who changed a refund on the platform's word: 「微信支付 通知」, 「支付宝 主动查询」 (the notification id stays in the inbox). */
 const platformActor = (platform: Refund['platform'], source: string): Actor => ({ id: null, name: `${PAYMENT_METHOD_LABELS[platform]} ${source.split(' ')[0]}`.slice(0, 64) });
+
+/** 收款人 of a 退款凭证: the guest of the booking or meal bill the order paid for, else 「客户」. */
+async function payeeNameOf(tx: Tx, order: Order | null): Promise<string> {
+  if (order?.type === 'customer_order') {
+    const booking = (order.relatedId ? await tx.bookings.findByNo(order.relatedId) : null) ?? (await tx.bookings.findByDepositOrder(order.orderNo));
+    if (booking?.guestName) return booking.guestName;
+  }
+  if (order?.type === 'meal_bill') {
+    const guests = [...new Set((await tx.mealBills.findByOrder(order.orderNo)).map((b) => b.guestName).filter(Boolean))];
+    if (guests.length) return guests.join('、');
+  }
+  return '客户';
+}
 
 /** The refunds of an order's own payment (a 支付异常's refunds share its order number but not its money). */
 const orderRefunds = (refunds: Refund[]) => refunds.filter((r) => r.exceptionId === null);

@@ -1,4 +1,4 @@
-import { maskPhone } from '../../core/access/masking';
+import { maskPhone, type SENSITIVE_FIELDS } from '../../core/access/masking';
 import { snapshot } from '../../core/audit/audit-record';
 import { DomainError } from '../../core/errors';
 import type { Fen } from '../../core/money';
@@ -15,7 +15,7 @@ import type { Store, Tx } from '../../db/store';
 import { isUniqueViolation } from '../../db/db-errors';
 import type { Actor } from '../actor';
 
-/** A supplier as screens get it: every account and the phone masked (full values only through `revealField`). */
+/** A supplier as screens get it: every account and the phone masked (full values only through `sensitive.reveal`, SENSITIVE_FIELDS.supplier). */
 export interface SupplierView extends Omit<Supplier, 'accountNo' | 'wechatOpenId' | 'alipayLogin' | 'contactPhone'> {
   accountNoMasked: string;
   wechatOpenIdMasked: string;
@@ -24,12 +24,6 @@ export interface SupplierView extends Omit<Supplier, 'accountNo' | 'wechatOpenId
   /** The account the supplier is paid to, masked, whatever the channel. */
   payeeAccountMasked: string;
 }
-
-export const SUPPLIER_SENSITIVE_FIELDS = ['accountNo', 'wechatOpenId', 'alipayLogin', 'contactPhone'] as const;
-export type SupplierSensitiveField = (typeof SUPPLIER_SENSITIVE_FIELDS)[number];
-export const SUPPLIER_SENSITIVE_LABELS: Record<SupplierSensitiveField, string> = {
-  accountNo: '银行账号', wechatOpenId: '微信 OpenID', alipayLogin: '支付宝账号', contactPhone: '联系电话',
-};
 
 export function supplierView(s: Supplier): SupplierView {
   const { accountNo, wechatOpenId, alipayLogin, contactPhone, ...rest } = s;
@@ -46,6 +40,9 @@ export function supplierView(s: Supplier): SupplierView {
 
 /** The audit snapshot never carries a full account or phone either. */
 const auditSupplier = (s: Supplier) => snapshot({ ...supplierView(s), version: undefined });
+
+/** The supplier's fields held back from screens (registered in SENSITIVE_FIELDS, read through `sensitive.reveal`). */
+export type SupplierSensitiveField = keyof (typeof SENSITIVE_FIELDS)['supplier'];
 
 /** Update input: an account field left undefined keeps its stored value (the form never holds it in full). */
 export type SupplierUpdate = Omit<SupplierFields, SupplierSensitiveField> & Partial<Pick<SupplierFields, SupplierSensitiveField>>;
@@ -128,20 +125,6 @@ export class SupplierService {
   async list(f: SupplierFilter, page: number, pageSize: number): Promise<Page<SupplierView>> {
     const p = await this.store.read((tx) => tx.suppliers.listSuppliers(f, page, pageSize));
     return { ...p, items: p.items.map(supplierView) };
-  }
-
-  /**
-   * 查看完整信息 (sensitive:unmask, checked by the channel): the full value of one field, with an audit
-   * entry naming the supplier and the field — never the value.
-   */
-  async revealField(actor: Actor, id: number, field: SupplierSensitiveField): Promise<string | null> {
-    return this.store.transaction(async (tx) => {
-      const s = await this.mustFind(tx, id, false);
-      const value = s[field];
-      if (!value) return null;
-      await this.audit(tx, actor, 'sensitive.reveal', 'supplier', String(id), null, snapshot({ field, label: SUPPLIER_SENSITIVE_LABELS[field] }));
-      return value;
-    });
   }
 
   private async mustFind(tx: Tx, id: number, forUpdate: boolean): Promise<Supplier> {

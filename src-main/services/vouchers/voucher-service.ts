@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors';
 import { amountInCapitals } from '../../core/money-capitals';
 import { checkFen, type Fen } from '../../core/money';
 import type { Page } from '../../core/orders/order';
+import { PAYMENT_METHOD_LABELS, type PaymentMethod } from '../../core/orders/order-types';
 import { maskPayee, PAYEE_CHANNEL_LABELS, type PayeeChannel } from '../../core/suppliers/supplier-payment';
 import { shanghaiDate, type Clock } from '../../core/time';
 import type { Voucher, VoucherFilter, VoucherKind } from '../../db/repositories/voucher-repository';
@@ -62,9 +63,11 @@ export interface VoucherPrint {
   issuedAt: number;
   requesterName: string | null;
   approvals: VoucherApproval[];
+  /** 原订单号: the order a refund voucher returns money of; null for other kinds. */
+  relatedOrderNo: string | null;
 }
 
-export type VoucherListItem = Omit<VoucherPrint, 'approvals' | 'requesterName'>;
+export type VoucherListItem = Omit<VoucherPrint, 'approvals' | 'requesterName' | 'relatedOrderNo'>;
 
 /** What VoucherService needs of the approval engine: the decisions of a subject, with names and times. */
 export interface VoucherApprovalSource {
@@ -76,18 +79,20 @@ export const voucherNoOf = (year: number, seq: number) => `FK${year}-${String(se
 export const VOUCHER_NO_PATTERN = /^FK\d{4}-\d{6,}$/;
 
 const channelLabel = (c: string) => (c in PAYEE_CHANNEL_LABELS ? PAYEE_CHANNEL_LABELS[c as PayeeChannel] : c);
+/** A refund goes back the way it came: 「原路退回（微信支付）」 rather than a transfer's label. */
+const refundChannelLabel = (c: string) => `原路退回（${c in PAYMENT_METHOD_LABELS ? PAYMENT_METHOD_LABELS[c as PaymentMethod] : c}）`;
 
 function listItem(v: Voucher): VoucherListItem {
   return {
     voucherNo: v.voucherNo, kind: v.kind, kindLabel: VOUCHER_KIND_LABELS[v.kind], subjectId: v.subjectId, payerName: v.payerName, payeeName: v.payeeName,
-    payeeChannel: v.payeeChannel, payeeChannelLabel: channelLabel(v.payeeChannel), payeeAccountMasked: maskPayee((v.payeeChannel || 'bank') as PayeeChannel, v.payeeAccount),
+    payeeChannel: v.payeeChannel, payeeChannelLabel: v.kind === 'refund' ? refundChannelLabel(v.payeeChannel) : channelLabel(v.payeeChannel), payeeAccountMasked: maskPayee((v.payeeChannel || 'bank') as PayeeChannel, v.payeeAccount),
     payeeBank: v.payeeBank, amountFen: v.amountFen, amountInCapitals: amountInCapitals(v.amountFen), purpose: v.purpose, referenceNo: v.referenceNo, issuedAt: v.issuedAt,
   };
 }
 
 /**
  * 付款凭证 (design document 2.4.3 凭证管理; issue 5): one numbered voucher for every payment that left
- * the company — supplier payments now, refunds and payouts through the same `issue`. Issued inside the
+ * the company — supplier payments, refunds (退款凭证) and payouts through the same `issue`. Issued inside the
  * transaction that records the money as gone, so a voucher exists exactly when the payment succeeded.
  */
 export class VoucherService {
@@ -126,8 +131,10 @@ export class VoucherService {
       const v = await tx.vouchers.findByNo(voucherNo);
       if (!v) throw new DomainError('VOUCHER_NOT_FOUND', `付款凭证 ${voucherNo} 不存在`);
       const approvals = this.approvals ? await this.approvals.approvalsOf(tx, APPROVAL_TYPE[v.kind], v.subjectId) : null;
+      const relatedOrderNo = v.kind === 'refund' ? ((await tx.refunds.findByNo(v.subjectId))?.orderNo ?? null) : null;
       return {
         ...listItem(v),
+        relatedOrderNo,
         requesterName: approvals?.requesterName ?? null,
         approvals: (approvals?.decisions ?? []).map((d) => ({ level: d.level, approverName: d.approverName, roleName: d.roleName, decision: d.decision === 'approve' ? '同意' : '驳回', at: d.at, reason: d.reason })),
       };

@@ -1,8 +1,10 @@
 import { ArrowLeftOutlined, QrcodeOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
-import { App, Button, Descriptions, Flex, Popconfirm, Skeleton, Typography, type DescriptionsProps } from 'antd';
+import { Alert, App, Button, Descriptions, Flex, Modal, Popconfirm, Skeleton, Table, Typography, type ButtonProps, type DescriptionsProps } from 'antd';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { call } from '../../app/api';
-import type { Booking, BookingDetail, Vocabulary } from '../../app/api-types';
+import type { ChannelOutput } from '../../../src-main/api/contract';
+import type { Booking, BookingDetail, Refund, RefundState, Vocabulary } from '../../app/api-types';
 import { useAuth } from '../../app/auth-context';
 import { useChannel } from '../../app/use-channel';
 import { useReportError } from '../../app/use-report-error';
@@ -13,10 +15,19 @@ import { Money } from '../../components/Money';
 import { formatFen } from '../../components/money-format';
 import { PageTitle } from '../../components/PageTitle';
 import { formatRatio } from '../../components/ratio-format';
-import { BookingStatusTag, OrderStatusTag } from '../../components/StatusTag';
+import { BookingStatusTag, OrderStatusTag, RefundStatusTag } from '../../components/StatusTag';
 import { formatMinute, formatTime } from '../../components/time-format';
 
 const none = <Typography.Text type="secondary">—</Typography.Text>;
+
+type CancellationQuote = ChannelOutput<'bookings.cancellationQuote'>;
+
+/** 「30 小时 12 分钟」 before the appointment, or 「预约已开始 2 小时 5 分钟」. */
+function timeLeftText(msBefore: number): string {
+  const minutes = Math.floor(Math.abs(msBefore) / 60_000);
+  const text = `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`;
+  return msBefore >= 0 ? `距预约还有 ${text}` : `预约已开始 ${text}`;
+}
 
 function bookingItems({ booking: b, history }: BookingDetail, v: Vocabulary): DescriptionsProps['items'] {
   // The booking row keeps only the creator's id; the audit record names the person.
@@ -82,6 +93,37 @@ export function BookingDetailPage() {
   const data = detail.data?.booking.bookingNo === bookingNo ? detail.data : undefined;
   const awaiting = data?.booking.status === 'awaiting_deposit';
   const collectable = awaiting && data?.depositOrder?.status === 'pending' && can('payment:collect');
+  const confirmed = data?.booking.status === 'confirmed';
+  const [quote, setQuote] = useState<CancellationQuote | null>(null);
+  const [quoting, setQuoting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+
+  /** 取消预定（已付定金）: the server's preview of the tier first, then the cancellation and its refund request. */
+  const previewCancel = async (b: Booking) => {
+    setQuoting(true);
+    try {
+      setQuote(await call('bookings.cancellationQuote', { bookingNo: b.bookingNo }));
+    } catch (e) {
+      report(e);
+    } finally {
+      setQuoting(false);
+    }
+  };
+  const cancelPaid = async (b: Booking) => {
+    setCancelling(true);
+    try {
+      await call('bookings.cancel', { bookingNo: b.bookingNo, version: b.version });
+      const after = await call('bookings.get', { bookingNo: b.bookingNo });
+      const refund = after.refunds.at(-1);
+      void message.success(refund ? `预定 ${b.bookingNo} 已取消，已申请退款 ${refund.refundNo}（${formatFen(refund.amountFen)}），待审批` : `预定 ${b.bookingNo} 已取消，按退款规则不退定金`);
+      setQuote(null);
+    } catch (e) {
+      report(e);
+    } finally {
+      setCancelling(false);
+      detail.reload();
+    }
+  };
 
   const cancel = async (b: Booking) => {
     try {
@@ -122,6 +164,11 @@ export function BookingDetailPage() {
                 </Button>
               </Popconfirm>
             ) : null}
+            {data && confirmed && can('refund:request') ? (
+              <Button danger icon={<StopOutlined />} loading={quoting} onClick={() => previewCancel(data.booking)} data-testid="cancel-paid-booking">
+                取消预定并退定金
+              </Button>
+            ) : null}
             {data && collectable ? (
               <Button type="primary" icon={<QrcodeOutlined />} onClick={() => navigate(`/cashier/${data.booking.depositOrderNo}`)} data-testid="collect-deposit">
                 收定金
@@ -139,12 +186,83 @@ export function BookingDetailPage() {
             <Typography.Title level={5}>定金订单</Typography.Title>
             <Descriptions data-testid="deposit-order" bordered size="small" column={3} items={depositOrderItems(data, v)} styles={{ label: { width: 110 } }} />
           </section>
+          {data.refunds.length ? (
+            <section>
+              <Typography.Title level={5}>取消退款</Typography.Title>
+              <BookingRefunds refunds={data.refunds} />
+            </section>
+          ) : null}
           <section>
             <Typography.Title level={5}>操作历史</Typography.Title>
             <AuditEntriesTable entries={data.history} hideEntity data-testid="booking-history" />
           </section>
         </Flex>
       ) : null}
+      {data && quote ? (
+        <Modal
+          open
+          title="取消预定并退定金"
+          okText="确认取消预定"
+          okButtonProps={{ danger: true, loading: cancelling, 'data-testid': 'confirm-cancel-booking' } as ButtonProps}
+          cancelText="不取消"
+          onOk={() => cancelPaid(data.booking)}
+          onCancel={() => setQuote(null)}
+          destroyOnHidden
+        >
+          <CancellationPreview quote={quote} />
+        </Modal>
+      ) : null}
     </>
+  );
+}
+
+/** The tier the cancellation falls in and the refund it grants, as the server computed them just now. */
+function CancellationPreview({ quote: q }: { quote: CancellationQuote }) {
+  return (
+    <Flex vertical gap={12} data-testid="cancellation-quote">
+      <Descriptions
+        bordered
+        size="small"
+        column={1}
+        styles={{ label: { width: 120 } }}
+        items={[
+          { key: 'appointment', label: '预约时间', children: `${formatMinute(q.appointmentAt)}（${timeLeftText(q.msBefore)}）` },
+          { key: 'tier', label: '退款档位', children: q.tierText },
+          { key: 'paid', label: '已付定金', children: <Money fen={q.paidFen} /> },
+          { key: 'percent', label: '退还比例', children: `${q.percent}%` },
+          { key: 'refund', label: '退款金额', children: <Money fen={q.refundFen} strong /> },
+        ]}
+      />
+      {q.refundFen > 0 ? (
+        <Alert type="info" showIcon title={`取消后将申请退款 ${formatFen(q.refundFen)}，经审批后原路退回客人。`} />
+      ) : (
+        <Alert type="warning" showIcon title="按退款规则本次取消不退定金，预定取消后定金不退还。" />
+      )}
+      <Typography.Text type="secondary">按 {formatTime(q.at)} 计算；确认时按确认的时刻重新计算。</Typography.Text>
+    </Flex>
+  );
+}
+
+function BookingRefunds({ refunds }: { refunds: Refund[] }) {
+  const { can } = useAuth();
+  return (
+    <Table<Refund>
+      size="small"
+      rowKey="refundNo"
+      pagination={false}
+      dataSource={refunds}
+      data-testid="booking-refunds"
+      columns={[
+        {
+          title: '退款单号',
+          dataIndex: 'refundNo',
+          render: (no: string) => (can('refund:view') ? <Link to={`/refunds?refundNo=${no}&detail=${no}`} data-testid="booking-refund-link">{no}</Link> : no),
+        },
+        { title: '退款金额', dataIndex: 'amountFen', align: 'right', render: (f: number) => <Money fen={f} strong /> },
+        { title: '状态', dataIndex: 'state', render: (st: RefundState) => <RefundStatusTag status={st} /> },
+        { title: '退款规则', dataIndex: 'reason' },
+        { title: '申请时间', dataIndex: 'createdAt', render: (t: number) => formatTime(t) },
+      ]}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { CloseCircleOutlined, RedoOutlined, SyncOutlined } from '@ant-design/icons';
+import { CloseCircleOutlined, FileTextOutlined, RedoOutlined, SyncOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Drawer, Flex, Form, Input, Skeleton, Space, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -26,7 +26,8 @@ export function RefundDrawer({ refundNo, onClose, onChanged }: { refundNo: strin
     onChanged();
   };
   return (
-    <Drawer title={refundNo ? `退款 ${refundNo}` : '退款'} open={!!refundNo} onClose={onClose} size={760} destroyOnHidden data-testid="refund-drawer">
+    // 960 px holds the two-column details and the history table's columns at 1440 × 900; narrower windows scroll inside the drawer.
+    <Drawer title={refundNo ? `退款 ${refundNo}` : '退款'} open={!!refundNo} onClose={onClose} size="min(960px, 100vw)" destroyOnHidden data-testid="refund-drawer">
       {detail.error ? <LoadError error={detail.error} onRetry={detail.reload} /> : null}
       {!data && detail.loading ? <Skeleton active paragraph={{ rows: 10 }} /> : null}
       {data ? <RefundDetailView detail={data} onChanged={changed} /> : null}
@@ -73,22 +74,28 @@ function RefundDetailView({ detail, onChanged }: { detail: RefundDetail; onChang
   const canSync = r.state === 'processing' && r.attempts > 0;
   const canRetry = r.state === 'failed' && r.retryable;
   const canClose = r.state === 'failed' || (r.state === 'processing' && r.attempts === 0);
+  const voucherLink = detail.voucherNo && can('voucher:view') ? `/vouchers/${detail.voucherNo}` : null;
 
   return (
     <Flex vertical gap={16}>
-      {mayExecute && (canSync || canRetry || canClose) ? (
-        <Space>
-          {canSync ? (
+      {(mayExecute && (canSync || canRetry || canClose)) || voucherLink ? (
+        <Space wrap>
+          {voucherLink ? (
+            <Link to={voucherLink} data-testid="refund-voucher">
+              <Button icon={<FileTextOutlined />}>退款凭证 {detail.voucherNo}</Button>
+            </Link>
+          ) : null}
+          {mayExecute && canSync ? (
             <Button icon={<SyncOutlined />} loading={busy === 'sync'} onClick={() => act('sync', () => call('refunds.sync', { refundNo: r.refundNo }), '已向支付平台查询退款结果')} data-testid="refund-sync">
               查询平台结果
             </Button>
           ) : null}
-          {canRetry ? (
+          {mayExecute && canRetry ? (
             <Button type="primary" icon={<RedoOutlined />} loading={busy === 'retry'} onClick={() => act('retry', () => call('refunds.retry', { refundNo: r.refundNo, version: r.version }), '已重新提交，系统将用同一退款单号发送')} data-testid="refund-retry">
               重试退款
             </Button>
           ) : null}
-          {canClose ? (
+          {mayExecute && canClose ? (
             <Button danger icon={<CloseCircleOutlined />} onClick={() => setClosing(true)} data-testid="refund-close">
               关闭退款
             </Button>
@@ -103,7 +110,7 @@ function RefundDetailView({ detail, onChanged }: { detail: RefundDetail; onChang
         bordered
         size="small"
         column={2}
-        styles={{ label: { width: 120 } }}
+        styles={{ label: { width: 128, whiteSpace: 'nowrap' } }}
         data-testid="refund-detail"
         items={[
           { key: 'no', label: '退款单号', children: <Typography.Text copyable>{r.refundNo}</Typography.Text> },
@@ -121,7 +128,8 @@ function RefundDetailView({ detail, onChanged }: { detail: RefundDetail; onChang
           { key: 'fee', label: '退款手续费', children: r.feeFen === null ? none : <Money fen={r.feeFen} /> },
           { key: 'succeeded', label: '退款成功时间', children: r.succeededAt ? formatTime(r.succeededAt) : none },
           { key: 'arrival', label: '预计到账', children: detail.arrivalText },
-          { key: 'fail', label: '失败/关闭原因', span: 2, children: r.failReason ?? none },
+          { key: 'voucher', label: '退款凭证', children: detail.voucherNo ? (voucherLink ? <Link to={voucherLink}>{detail.voucherNo}</Link> : detail.voucherNo) : none },
+          { key: 'fail', label: '失败/关闭原因', children: r.failReason ?? none },
         ]}
       />
       <section>
