@@ -27,9 +27,12 @@ import { GatewayRegistry } from './services/payments/gateway-registry';
 import { PaymentMetrics } from './services/payments/payment-metrics';
 import { PaymentService, type SandboxPayLink } from './services/payments/payment-service';
 import { RefundService } from './services/refunds/refund-service';
+import { openBill } from './services/reconciliation/bill-readers';
+import { ReconService, type ReconOptions } from './services/reconciliation/recon-service';
+import { ReconWorkflow } from './services/reconciliation/recon-workflow';
 import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
 import { SettingsService } from './services/settings/settings-service';
-import { SupplierPaymentService } from './services/suppliers/supplier-payment-service';
+import { DEFAULT_PAYER_NAME, SupplierPaymentService } from './services/suppliers/supplier-payment-service';
 import { SupplierService } from './services/suppliers/supplier-service';
 import { TransferHandlers } from './services/transfers/transfer-handlers';
 import { VoucherService } from './services/vouchers/voucher-service';
@@ -57,6 +60,8 @@ export interface AppOptions {
   workerId?: string;
   /** Log files, the notification provider, alert thresholds (services/operations). */
   operations?: OperationsOptions;
+  /** 对账: hold window, the scheduled run's time of day (services/reconciliation). */
+  recon?: ReconOptions;
 }
 
 /** The composition root: one object graph, the same for the Electron host, the web host and tests. */
@@ -72,6 +77,10 @@ export interface App {
   payments: PaymentService;
   /** 退款: requests, approval subject, the executor job, refund notifications. */
   refunds: RefundService;
+  /** 对账: daily runs (scheduled, imported, CLI), weekly / monthly sums. */
+  recon: ReconService;
+  /** 对账差异: assignment, notes, status and the actions on each difference. */
+  reconDiffs: ReconWorkflow;
   metrics: PaymentMetrics;
   users: UserService;
   /** 查看完整敏感信息: the one audited way to a full phone / ID / account number. */
@@ -138,6 +147,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
   // transfer number saved before the first send, query before any resend), finished by transfer
   // notifications dispatched by transfer-number prefix so batch payouts can register theirs.
   const vouchers = new VoucherService(store, clock, approvals);
+  // Every refund that succeeds gets its 退款凭证 in the succeeding transaction, from the same payer as supplier vouchers.
+  refunds.useVouchers(vouchers, DEFAULT_PAYER_NAME);
   const suppliers = new SupplierService(store, clock);
   const supplierPayments = new SupplierPaymentService(store, gatewayRegistry, numbers, clock, operations.notifications, vouchers, workerId, callbackUrlOf(opts.callbackBaseUrl));
   supplierPayments.useApprovals(approvals);
@@ -146,6 +157,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
   transferHandlers.register('S', supplierPayments.transferHandler);
   payments.onInboxEvent('transfer', transferHandlers.handle);
   operations.addJob(() => supplierPayments.runDue());
+  // 对账: yesterday's bills fetched and reconciled after the platforms publish them (leased runs).
+  const recon = new ReconService(store, clock, gatewayRegistry, openBill, workerId, opts.recon);
+  operations.addJob(() => recon.runScheduled());
+  const reconDiffs = new ReconWorkflow(store, clock, payments, refunds);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
@@ -159,6 +174,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
     transactions: new TransactionService(store),
     payments,
     refunds,
+    recon,
+    reconDiffs,
     metrics,
     users: new UserService(store, clock),
     sensitive: new SensitiveService(store, clock),
@@ -183,6 +200,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
       await scheduler.stop();
       await operations.close();
       await refunds.releaseAll().catch(() => undefined);
+      await recon.releaseAll().catch(() => undefined);
       await store.close();
     },
   };

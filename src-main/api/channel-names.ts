@@ -44,6 +44,7 @@ export const CHANNEL_NAMES = [
   'bookings.create',
   'bookings.list',
   'bookings.get',
+  'bookings.cancellationQuote',
   'bookings.cancel',
   'mealbills.create',
   'mealbills.addItems',
@@ -82,7 +83,6 @@ export const CHANNEL_NAMES = [
   'suppliers.get',
   'suppliers.create',
   'suppliers.update',
-  'suppliers.revealAccount',
   'payables.list',
   'payables.due',
   'payables.get',
@@ -100,6 +100,16 @@ export const CHANNEL_NAMES = [
   'supplierpayments.sync',
   'vouchers.get',
   'vouchers.list',
+  'recon.listRuns',
+  'recon.getRun',
+  'recon.importBill',
+  'recon.runPeriod',
+  'recon.listDiffs',
+  'recon.getDiff',
+  'recon.assignDiff',
+  'recon.noteDiff',
+  'recon.setDiffStatus',
+  'recon.actOnDiff',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -10,6 +10,7 @@ import { mealBillsChannels } from './meal-bills';
 import { opsChannels } from './operations';
 import { ordersChannels } from './orders';
 import { paymentsChannels } from './payments';
+import { reconChannels } from './reconciliation';
 import { refundsChannels } from './refunds';
 import type { Result } from './result';
 import { settingsChannels } from './settings';
@@ -36,6 +37,7 @@ export const contract = {
   ...vouchersChannels,
   ...refundsChannels,
   ...approvalsChannels,
+  ...reconChannels,
 };
 
 export type Contract = typeof contract;

@@ -1,6 +1,6 @@
-import { DownOutlined, KeyOutlined, LogoutOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Flex, Layout, Menu, Result, Tag, Typography, theme, type MenuProps } from 'antd';
-import { useMemo, useState, type ReactNode } from 'react';
+import { DownOutlined, KeyOutlined, LeftOutlined, LogoutOutlined, RightOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
+import { Button, ConfigProvider, Dropdown, Flex, Layout, Menu, Result, Tag, Typography, theme, type MenuProps } from 'antd';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { Forbidden } from '../components/LoadError';
 import { AlertBadge } from '../pages/operations/AlertBadge';
@@ -44,6 +44,18 @@ export function AppShell() {
 
   const selected = navPages.find((r) => location.pathname === r.path || location.pathname.startsWith(`${r.path}/`))?.path;
   const home = (navPages.find((r) => r.home) ?? navPages[0])?.path;
+  // The menu scrolls inside the window-high navigation: bring the current page's entry into view
+  // (a deep link to 支付渠道配置 on a 720-pixel screen would otherwise show the wrong end of the menu).
+  const menuBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const box = menuBox.current;
+    const item = box?.querySelector('.ant-menu-item-selected');
+    if (!box || !item) return;
+    const b = box.getBoundingClientRect();
+    const i = item.getBoundingClientRect();
+    // Only when it is out of sight, and then to the middle, so its group's title shows too; a click on a visible entry never moves the menu.
+    if (i.top < b.top || i.bottom > b.bottom) item.scrollIntoView({ block: 'center' });
+  }, [selected, collapsed]);
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
@@ -53,12 +65,26 @@ export function AppShell() {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={200} theme="dark" data-testid="side-nav">
-        <Flex align="center" gap={8} style={{ height: 56, padding: collapsed ? '0 24px' : '0 20px', color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
-          <SafetyCertificateOutlined style={{ fontSize: 20, color: token.colorPrimary }} />
-          {collapsed ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>支付中心</span>}
+      {/*
+        The navigation keeps to the window while the page scrolls: the menu scrolls inside it and the
+        collapse button sits below the menu, never over it (see global.css). antd's own trigger is
+        fixed to the window's bottom edge and drew over the menu once the entries outgrew the window.
+      */}
+      <Layout.Sider collapsible collapsed={collapsed} trigger={null} width={200} theme="dark" className="app-sider" data-testid="side-nav">
+        <Flex vertical className="app-sider-inner">
+          <Flex align="center" gap={8} style={{ flex: 'none', height: 56, padding: collapsed ? '0 24px' : '0 20px', color: '#fff', overflow: 'hidden', whiteSpace: 'nowrap' }}>
+            <SafetyCertificateOutlined style={{ fontSize: 20, color: token.colorPrimary }} />
+            {collapsed ? null : <span style={{ fontSize: 16, fontWeight: 600 }}>支付中心</span>}
+          </Flex>
+          <div ref={menuBox} className="app-sider-menu">
+            <ConfigProvider theme={{ components: { Menu: { itemHeight: 36, itemMarginBlock: 2, groupTitleLineHeight: 1.2 } } }}>
+              <Menu theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} items={menuItems} onClick={({ key }) => navigate(key)} />
+            </ConfigProvider>
+          </div>
+          <button type="button" className="app-sider-trigger" onClick={() => setCollapsed((c) => !c)} aria-label={collapsed ? '展开导航' : '收起导航'} title={collapsed ? '展开导航' : '收起导航'}>
+            {collapsed ? <RightOutlined /> : <LeftOutlined />}
+          </button>
         </Flex>
-        <Menu theme="dark" mode="inline" selectedKeys={selected ? [selected] : []} items={menuItems} onClick={({ key }) => navigate(key)} />
       </Layout.Sider>
       <Layout>
         <Layout.Header

@@ -30,7 +30,7 @@ import { OrdersPage } from '../pages/orders/OrdersPage';
 import { CashierPage } from '../pages/payments/CashierPage';
 import { ExceptionsPage } from '../pages/payments/ExceptionsPage';
 import { RefundsPage } from '../pages/refunds/RefundsPage';
-import { RollbackOutlined } from '@ant-design/icons';
+import { RollbackOutlined, SolutionOutlined } from '@ant-design/icons';
 import { ChannelsPage } from '../pages/settings/ChannelsPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
 import { TransactionsPage } from '../pages/transactions/TransactionsPage';
@@ -67,20 +67,20 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/meal-bills', element: <MealBillsPage />, permission: 'mealbill:manage', nav: { label: '餐费账单', icon: <CoffeeOutlined />, group: '支付管理' } },
   { path: '/meal-bills/:billNo', element: <MealBillDetailPage />, permission: 'mealbill:manage' },
   { path: '/meal-bills/:billNo/print', element: <MealBillReceipt />, permission: 'mealbill:manage' },
-  { path: '/approvals', element: <ApprovalsPage />, permission: 'approval:view', nav: { label: '审批中心', icon: <AuditOutlined />, group: '支付管理', badge: <ApprovalNavBadge /> } },
+  { path: '/approvals', element: <ApprovalsPage />, permission: 'approval:view', nav: { label: '审批中心', icon: <SolutionOutlined />, group: '退款与审批', badge: <ApprovalNavBadge /> } },
   { path: '/approvals/:id', element: <ApprovalDetailPage />, permission: 'approval:view' },
+  { path: '/payables', element: <PayablesPage />, permission: 'supplier:view', nav: { label: '应付款', icon: <AccountBookOutlined />, group: '供应商付款' } },
   { path: '/supplier-payments', element: <SupplierPaymentsPage />, permission: 'supplier:view', nav: { label: '付款单', icon: <BankOutlined />, group: '供应商付款' } },
   { path: '/supplier-payments/:paymentNo', element: <SupplierPaymentDetailPage />, permission: 'supplier:view' },
-  { path: '/payables', element: <PayablesPage />, permission: 'supplier:view', nav: { label: '应付款', icon: <AccountBookOutlined />, group: '供应商付款' } },
   { path: '/suppliers', element: <SuppliersPage />, permission: 'supplier:view', nav: { label: '供应商', icon: <ShopOutlined />, group: '供应商付款' } },
   { path: '/vouchers', element: <VouchersPage />, permission: 'voucher:view', nav: { label: '付款凭证', icon: <FileDoneOutlined />, group: '供应商付款' } },
   { path: '/vouchers/:voucherNo', element: <PaymentVoucher />, permission: 'voucher:view' },
-  { path: '/refunds', element: <RefundsPage />, permission: 'refund:view', nav: { label: '退款管理', icon: <RollbackOutlined />, group: '支付管理' } },
-  { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '支付管理' } },
-  { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '支付管理' } },
-  { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '系统管理' } },
-  { path: '/logs', element: <LogsPage />, permission: 'logs:view', nav: { label: '系统日志', icon: <ProfileOutlined />, group: '系统管理' } },
-  { path: '/audit', element: <AuditPage />, permission: 'audit:view', nav: { label: '审计日志', icon: <AuditOutlined />, group: '系统管理' } },
+  { path: '/refunds', element: <RefundsPage />, permission: 'refund:view', nav: { label: '退款管理', icon: <RollbackOutlined />, group: '退款与审批' } },
+  { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '退款与审批' } },
+  { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '运行监控' } },
+  { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '运行监控' } },
+  { path: '/logs', element: <LogsPage />, permission: 'logs:view', nav: { label: '系统日志', icon: <ProfileOutlined />, group: '运行监控' } },
+  { path: '/audit', element: <AuditPage />, permission: 'audit:view', nav: { label: '审计日志', icon: <AuditOutlined />, group: '运行监控' } },
   { path: '/users', element: <UsersPage />, permission: 'user:view', nav: { label: '用户与角色', icon: <TeamOutlined />, group: '系统管理' } },
   { path: '/settings', element: <SettingsPage />, permission: 'settings:view', nav: { label: '系统设置', icon: <SettingOutlined />, group: '系统管理' } },
   { path: '/channels', element: <ChannelsPage />, permission: 'channel:configure', nav: { label: '支付渠道配置', icon: <ApiOutlined />, group: '系统管理' } },

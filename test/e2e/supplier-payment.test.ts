@@ -177,4 +177,43 @@ describe('供应商付款 end to end', () => {
     expect(ink).toBeGreaterThan(0.01);
     expect(ink).toBeLessThan(0.4);
   });
+
+  it('fits a 1280 × 720 window: no list scrolls sideways, and every navigation entry is reachable above the collapse button', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    try {
+      const nav = page.getByTestId('side-nav');
+      const lists: [entry: string, table: string][] = [
+        ['应付款', 'payable-table'],
+        ['付款单', 'payment-table'],
+        ['供应商', 'supplier-table'],
+        ['付款凭证', 'voucher-table'],
+        ['审批中心', 'approvals-table'],
+      ];
+      for (const [entry, testId] of lists) {
+        await nav.getByText(entry, { exact: true }).click();
+        if (entry === '审批中心') await page.getByTestId('approval-tabs').getByRole('tab', { name: '全部' }).click();
+        const table = page.getByTestId(testId);
+        await table.locator('tbody tr.ant-table-row').first().waitFor();
+        await expect.poll(() => table.locator('.ant-spin-spinning').count()).toBe(0);
+        // The last column (状态, 操作, 制单…) is on screen without scrolling the table sideways.
+        const overflow = await table.locator('.ant-table-content').evaluate((el) => el.scrollWidth - el.clientWidth);
+        expect(overflow, `${entry} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(1);
+        await e.shot(`supplier-1280-${testId}`);
+      }
+      const trigger = nav.getByRole('button', { name: '收起导航' });
+      const pinned = (await trigger.boundingBox())!;
+      expect(pinned.y + pinned.height).toBeLessThanOrEqual(720);
+      for (const last of ['审计日志', '支付渠道配置']) {
+        const item = nav.getByRole('menuitem', { name: last });
+        await item.scrollIntoViewIfNeeded();
+        const box = (await item.boundingBox())!;
+        expect(box.y + box.height, `${last} is under the collapse button`).toBeLessThanOrEqual(pinned.y + 1);
+      }
+      await nav.getByRole('menuitem', { name: '支付渠道配置' }).click();
+      await page.waitForURL(/#\/channels$/);
+      await e.shot('supplier-1280-navigation-bottom');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
 });

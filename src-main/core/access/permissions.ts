@@ -39,6 +39,10 @@ export const PERMISSIONS = [
   'voucher:view',
   'sensitive:unmask',
   'role:manage',
+  // Reconciliation (issue 6): runs and differences, running / importing a bill, resolving differences.
+  'recon:view',
+  'recon:run',
+  'recon:resolve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +82,9 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'voucher:view': '查看、打印付款凭证',
   'sensitive:unmask': '查看完整敏感信息（银行账号、证件号、手机号），留审计记录',
   'role:manage': '编辑权限矩阵（角色 × 操作）',
+  'recon:view': '查看对账结果与差异',
+  'recon:run': '执行对账（导入账单、重新对账）',
+  'recon:resolve': '处理对账差异（分派、备注、处理动作）',
 };
 
 /**
@@ -91,6 +98,7 @@ export const PERMISSION_GROUPS = [
   { key: 'stays', label: '预定与餐费', permissions: ['booking:manage', 'mealbill:manage'] },
   { key: 'refunds', label: '退款', permissions: ['refund:view', 'refund:request', 'refund:execute'] },
   { key: 'approvals', label: '审批', permissions: ['approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'approval:rules'] },
+  { key: 'reconciliation', label: '对账', permissions: ['recon:view', 'recon:run', 'recon:resolve'] },
   { key: 'suppliers', label: '供应商付款', permissions: ['supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view'] },
   { key: 'operations', label: '运行监控', permissions: ['logs:view', 'alerts:view', 'alerts:manage', 'notifications:view'] },
   { key: 'audit', label: '审计', permissions: ['audit:view', 'audit:verify'] },
@@ -116,10 +124,11 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   accountant: [
     'order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view', 'booking:manage', 'mealbill:manage', 'alerts:view', 'alerts:manage', 'notifications:view',
     'refund:view', 'refund:request', 'refund:execute', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view',
+    'recon:view', 'recon:run', 'recon:resolve',
   ],
-  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage', 'refund:view', 'refund:request', 'supplier:view', 'voucher:view'],
-  approver: ['order:view', 'transaction:view', 'stats:view', 'refund:view', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'voucher:view'],
-  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view', 'refund:view', 'approval:view', 'supplier:view', 'voucher:view'],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage', 'refund:view', 'refund:request', 'supplier:view', 'voucher:view', 'recon:view'],
+  approver: ['order:view', 'transaction:view', 'stats:view', 'refund:view', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'voucher:view', 'recon:view'],
+  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view', 'refund:view', 'approval:view', 'supplier:view', 'voucher:view', 'recon:view'],
 };
 
 export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {

@@ -8,6 +8,8 @@ import { MoneyOutPermissions1764600000000 } from './1764600000000-money-out-perm
 import { Approvals1764610000000 } from './1764610000000-approvals';
 import { Refunds1764620000000 } from './1764620000000-refunds';
 import { Suppliers1764630000000 } from './1764630000000-suppliers';
+import { Reconciliation1764700000000 } from './1764700000000-reconciliation';
+import { ReconPermissions1764700000001 } from './1764700000001-recon-permissions';
 
 /** Every migration this build knows, oldest first. A database that ran one not listed here is newer than us. */
-export const MIGRATIONS = [InitialSchema1764100000000, PaymentsIn1764200000000, WorkLeases1764250000000, ChannelConfigs1764300000000, StaysAndBookings1764400000000, LogsOutboxAlerts1764500000000, MoneyOutPermissions1764600000000, Approvals1764610000000, Refunds1764620000000, Suppliers1764630000000];
+export const MIGRATIONS = [InitialSchema1764100000000, PaymentsIn1764200000000, WorkLeases1764250000000, ChannelConfigs1764300000000, StaysAndBookings1764400000000, LogsOutboxAlerts1764500000000, MoneyOutPermissions1764600000000, Approvals1764610000000, Refunds1764620000000, Suppliers1764630000000, Reconciliation1764700000000, ReconPermissions1764700000001];

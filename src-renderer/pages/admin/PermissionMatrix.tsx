@@ -17,7 +17,8 @@ type Row =
 /** Unsaved columns: role → the permissions ticked now (only roles that differ from the stored ones). */
 type Drafts = Partial<Record<Role, Permission[]>>;
 
-const GROUP_CELL = { background: '#f5f7fa' };
+/** A group row reads as a heading between its operations, also in the middle of the long page. */
+const GROUP_CELL = { background: '#e8eef8', borderTop: '1px solid #c9d6ea' };
 /** A tick that differs from the stored matrix (not saved yet). */
 const CHANGED_CELL = { background: '#fff7e6' };
 
@@ -111,7 +112,7 @@ export function PermissionMatrix() {
     return {
       key: r.code,
       align: 'center',
-      width: 132,
+      width: 112,
       title: (
         <Flex vertical align="center" gap={2} data-testid={`matrix-role-${r.code}`}>
           <span>
@@ -166,11 +167,14 @@ export function PermissionMatrix() {
       onCell: (row) => ({ style: row.kind === 'group' ? GROUP_CELL : undefined }),
       render: (_: unknown, row: Row) =>
         row.kind === 'group' ? (
-          <Typography.Text strong>{row.label}</Typography.Text>
+          <Typography.Text strong style={{ fontSize: 14 }}>
+            {row.label}
+          </Typography.Text>
         ) : (
-          <Flex vertical style={{ paddingLeft: 16 }}>
+          // One line per operation (its code after it, for the administrator who reads the audit log), so the page stays short.
+          <Flex align="baseline" justify="space-between" gap={12} style={{ paddingLeft: 16 }}>
             <span>{row.label}</span>
-            <Typography.Text type="secondary" style={{ fontSize: 12, fontFamily: 'monospace' }}>
+            <Typography.Text type="secondary" style={{ fontSize: 12, fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
               {row.key}
             </Typography.Text>
           </Flex>

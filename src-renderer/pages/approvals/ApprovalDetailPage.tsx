@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, CheckOutlined, CloseOutlined, MessageOutlined, ReloadOutlined, RollbackOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Empty, Flex, Input, Skeleton, Steps, Tag, Timeline, Typography, type DescriptionsProps } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { call } from '../../app/api';
 import { useChannel } from '../../app/use-channel';
 import { useReportError } from '../../app/use-report-error';
@@ -59,6 +59,7 @@ export function ApprovalDetailPage() {
   const { id = '' } = useParams();
   const requestId = Number(id);
   const navigate = useNavigate();
+  const location = useLocation();
   const { message } = App.useApp();
   const report = useReportError();
   const detail = useChannel('approvals.get', Number.isSafeInteger(requestId) && requestId > 0 ? { id: requestId } : null);
@@ -94,7 +95,8 @@ export function ApprovalDetailPage() {
         sub={d ? `${BUSINESS_TYPE_LABELS[d.request.businessType]}审批 #${d.request.id}` : undefined}
         extra={
           <>
-            <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
+            {/* Opened from a link in another window or typed in: there is no page to go back to, so go to the list. */}
+            <Button icon={<ArrowLeftOutlined />} onClick={() => (location.key === 'default' ? navigate('/approvals') : navigate(-1))}>
               返回
             </Button>
             <Button icon={<ReloadOutlined />} onClick={detail.reload}>
@@ -107,7 +109,15 @@ export function ApprovalDetailPage() {
       {!d && detail.loading ? <Skeleton active paragraph={{ rows: 8 }} /> : null}
       {d ? (
         <Flex vertical gap={16} data-testid="approval-detail">
-          <Descriptions bordered size="small" column={3} items={requestItems(d)} data-testid="approval-subject" />
+          <Descriptions
+            bordered
+            size="small"
+            // Three pairs a row only on wide screens: at 1280 × 720 the labels would wrap under each other.
+            column={{ xs: 1, md: 2, xxl: 3 }}
+            styles={{ label: { whiteSpace: 'nowrap', width: 120 } }}
+            items={requestItems(d)}
+            data-testid="approval-subject"
+          />
           <Card size="small" title="审批流程">
             <Steps
               size="small"

@@ -1,4 +1,4 @@
-import { ArrowRightOutlined, CloseOutlined, DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import { ArrowRightOutlined, CloseOutlined, DeleteOutlined, PlusOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Flex, Input, Select, Skeleton, Switch, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { call, type ApiCallError } from '../../app/api';
@@ -84,6 +84,8 @@ function RulesForm({ view, onSaved }: { view: ApprovalRulesView; onSaved: () => 
   const [refused, setRefused] = useState<ApiCallError | null>(null);
   const [busy, setBusy] = useState(false);
   const { errors, rules } = toRules(bands);
+  const [saved] = useState(() => JSON.stringify(toRules(toBands(view.rules)).rules));
+  const dirty = JSON.stringify(rules) !== saved;
   const roleOptions = view.roles.map((r) => ({ value: r.code, label: r.name }));
 
   const change = (type: ApprovalBusinessType, next: Band[]) => {
@@ -129,10 +131,24 @@ function RulesForm({ view, onSaved }: { view: ApprovalRulesView; onSaved: () => 
         />
       ) : null}
       {editable ? (
-        <Flex>
-          <Button type="primary" icon={<SaveOutlined />} loading={busy} onClick={() => void save()} data-testid="save-approval-rules">
+        <Flex align="center" gap={12}>
+          <Button type="primary" icon={<SaveOutlined />} loading={busy} disabled={!dirty} onClick={() => void save()} data-testid="save-approval-rules">
             保存审批规则
           </Button>
+          <Button
+            icon={<UndoOutlined />}
+            disabled={!dirty || busy}
+            onClick={() => {
+              setBands(toBands(view.rules));
+              setShowErrors(false);
+              setRefused(null);
+            }}
+          >
+            放弃修改
+          </Button>
+          <Typography.Text type={dirty ? 'warning' : 'secondary'} data-testid="approval-rules-dirty">
+            {dirty ? '有未保存的修改' : '规则与已保存的一致'}
+          </Typography.Text>
         </Flex>
       ) : null}
     </Flex>

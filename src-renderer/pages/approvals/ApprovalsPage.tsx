@@ -1,6 +1,6 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Flex, Form, Input, Popconfirm, Select, Tabs, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { App, Button, Empty, Flex, Form, Input, Popconfirm, Select, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { call } from '../../app/api';
 import { useAuth } from '../../app/auth-context';
@@ -48,6 +48,8 @@ export function ApprovalsPage() {
   const [query, setQuery] = useUrlQuery(DEFAULTS);
   const tab = isScope(query.tab) || query.tab === 'rules' ? query.tab : 'todo';
   const todo = useChannel('approvals.pendingCount', {});
+  // The navigation's count was read at log-in and is polled: opening the 审批中心 brings it up to date with the tab's.
+  useEffect(() => void announceApprovalsChanged(), []);
   return (
     <>
       <PageTitle title="审批中心" sub="退款、供应商付款、批量付款的多级审批；申请人不能审批自己的申请，同一人只能审批一级" />
@@ -197,8 +199,9 @@ function ApprovalList({ scope, query, setQuery, onDecided }: { scope: ApprovalSc
         list={list}
         input={input}
         setQuery={setQuery}
-        scroll={{ x: 1100 }}
-        locale={{ emptyText: scope === 'todo' ? '暂无待您审批的申请' : scope === 'mine' ? '您还没有提交过审批申请' : '暂无审批申请' }}
+        // Fits the content area of a 1280-pixel window beside the navigation; narrower windows scroll.
+        scroll={{ x: 1000 }}
+        locale={{ emptyText: <EmptyList scope={scope} filtered={hasFilters(query)} /> }}
         rowSelection={
           canBulk
             ? {
@@ -209,41 +212,57 @@ function ApprovalList({ scope, query, setQuery, onDecided }: { scope: ApprovalSc
             : undefined
         }
         columns={[
-          { title: '申请时间', dataIndex: 'createdAt', width: 160, render: (t: number) => formatTime(t) },
-          { title: '业务类型', dataIndex: 'businessType', width: 100, render: (t: ApprovalListItem['businessType']) => BUSINESS_TYPE_LABELS[t] },
+          { title: '申请时间', dataIndex: 'createdAt', width: 150, render: (t: number) => <span style={{ whiteSpace: 'nowrap' }}>{formatTime(t)}</span> },
+          { title: '业务类型', dataIndex: 'businessType', width: 96, render: (t: ApprovalListItem['businessType']) => BUSINESS_TYPE_LABELS[t] },
           {
             title: '摘要',
             dataIndex: 'title',
-            render: (_: string, r) => (
-              <Flex vertical>
-                <Link to={`/approvals/${r.id}`} data-testid={`approval-link-${r.id}`}>
-                  {r.summary?.title ?? r.title}
-                </Link>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {r.subjectId}
-                </Typography.Text>
-              </Flex>
-            ),
+            render: (_: string, r) => {
+              const title = r.summary?.title ?? r.title;
+              return (
+                <Flex vertical>
+                  <Link to={`/approvals/${r.id}`} data-testid={`approval-link-${r.id}`}>
+                    {title}
+                  </Link>
+                  {/* The business number once: most titles already name it (付款单 S…). */}
+                  {title.includes(r.subjectId) ? null : (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {r.subjectId}
+                    </Typography.Text>
+                  )}
+                </Flex>
+              );
+            },
           },
-          { title: '金额', dataIndex: 'amountFen', width: 130, align: 'right', render: (f: number) => <Money fen={f} strong /> },
-          { title: '申请人', dataIndex: 'requesterName', width: 110 },
+          { title: '金额', dataIndex: 'amountFen', width: 124, align: 'right', render: (f: number) => <Money fen={f} strong /> },
+          { title: '申请人', dataIndex: 'requesterName', width: 90, ellipsis: true },
           {
             title: '进度',
             key: 'progress',
-            width: 190,
+            width: 150,
             render: (_: unknown, r) =>
               r.status === 'pending' ? (
-                <span>
-                  第 {r.currentLevel}/{r.levels.length} 级 · 待<Typography.Text strong>{r.currentRoleName}</Typography.Text>审批
-                </span>
+                <Flex vertical>
+                  <span>
+                    第 {r.currentLevel}/{r.levels.length} 级
+                  </span>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    待<Typography.Text strong>{r.currentRoleName}</Typography.Text>审批
+                  </Typography.Text>
+                </Flex>
               ) : (
-                <Typography.Text type="secondary">{r.decidedAt ? formatTime(r.decidedAt) : '—'}</Typography.Text>
+                <Flex vertical>
+                  <span>共 {r.levels.length} 级</span>
+                  <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+                    {r.decidedAt ? `${formatTime(r.decidedAt)} 结束` : '—'}
+                  </Typography.Text>
+                </Flex>
               ),
           },
           {
             title: '状态',
             dataIndex: 'status',
-            width: 90,
+            width: 80,
             render: (s: ApprovalStatus) => (
               <Tag color={APPROVAL_STATUS_COLORS[s]} data-status={s}>
                 {APPROVAL_STATUS_LABELS[s]}
@@ -253,7 +272,7 @@ function ApprovalList({ scope, query, setQuery, onDecided }: { scope: ApprovalSc
           {
             title: '操作',
             key: 'open',
-            width: 90,
+            width: 64,
             fixed: 'right',
             render: (_: unknown, r) => <Link to={`/approvals/${r.id}`}>{r.canDecide ? '审批' : '查看'}</Link>,
           },
@@ -261,4 +280,18 @@ function ApprovalList({ scope, query, setQuery, onDecided }: { scope: ApprovalSc
       />
     </>
   );
+}
+
+const hasFilters = (q: Query) => Object.keys(FILTERS).some((k) => q[k as keyof typeof FILTERS] !== '');
+
+/** What an empty list means and what to do next, in the tab's own terms. */
+function EmptyList({ scope, filtered }: { scope: ApprovalScope; filtered: boolean }) {
+  if (filtered) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有符合条件的审批申请，请调整或重置筛选条件" />;
+  const text =
+    scope === 'todo'
+      ? '暂无待您审批的申请。退款、供应商付款、批量付款提交后，轮到您所在角色审批时会出现在这里。'
+      : scope === 'mine'
+        ? '您还没有提交过审批申请。'
+        : '暂无审批申请。';
+  return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} />;
 }

@@ -1,8 +1,8 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Form, Input, Select, Space, Switch, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, DatePicker, Empty, Form, Input, Select, Space, Switch, Table, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import type { ChannelOutput } from '../../../src-main/api/contract';
 import { call } from '../../app/api';
 import { useAuth } from '../../app/auth-context';
@@ -36,6 +36,7 @@ function dueText(p: Payable): string {
 export function PayablesPage() {
   const { can } = useAuth();
   const v = useVocabulary();
+  const navigate = useNavigate();
   const [supplierId, setSupplierId] = useState<number | undefined>();
   const [statuses, setStatuses] = useState<PayableStatus[]>(['open', 'in_payment']);
   const [overdueOnly, setOverdueOnly] = useState(false);
@@ -47,18 +48,57 @@ export function PayablesPage() {
   const overdue = (due.data ?? []).filter((p) => p.overdue);
   const supplierOptions = (suppliers.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }));
 
+  const filtered = supplierId !== undefined || overdueOnly || !(statuses.length === 2 && statuses.includes('open') && statuses.includes('in_payment'));
+  // Two lines where two facts belong together (单据号 and its invoice date, 已付 and what is being paid, the due date and
+  // how far off it is), so the columns fit a 1280-pixel window beside the navigation.
   const columns: TableColumnsType<Payable> = [
-    { title: '供应商', dataIndex: 'supplierName', width: 180 },
-    { title: '单据号', dataIndex: 'referenceNo', width: 130 },
-    { title: '摘要', dataIndex: 'description', width: 180, ellipsis: true },
-    { title: '应付金额', dataIndex: 'amountFen', align: 'right', width: 120, render: (f: number) => <Money fen={f} /> },
-    { title: '已付', dataIndex: 'paidFen', align: 'right', width: 110, render: (f: number) => <Money fen={f} muteZero /> },
-    { title: '付款中', dataIndex: 'reservedFen', align: 'right', width: 110, render: (f: number) => <Money fen={f} muteZero /> },
-    { title: '未付', dataIndex: 'openFen', align: 'right', width: 120, render: (f: number) => <Money fen={f} strong /> },
-    { title: '发票日期', dataIndex: 'invoiceDate', width: 110 },
-    { title: '到期日', dataIndex: 'dueDate', width: 110 },
-    { title: '到期', key: 'due', width: 110, render: (_, p) => <Typography.Text type={p.overdue ? 'danger' : undefined}>{dueText(p)}</Typography.Text> },
-    { title: '状态', key: 'status', width: 130, render: (_, p) => <PayableStatusTag status={p.status} overdue={p.overdue} /> },
+    { title: '供应商', dataIndex: 'supplierName', width: 170, ellipsis: true },
+    {
+      title: '单据号 / 发票日期',
+      dataIndex: 'referenceNo',
+      width: 140,
+      render: (no: string, p) => (
+        <Space orientation="vertical" size={0}>
+          <span>{no}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {p.invoiceDate}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { title: '摘要', dataIndex: 'description', ellipsis: true },
+    { title: '应付金额', dataIndex: 'amountFen', align: 'right', width: 124, render: (f: number) => <Money fen={f} /> },
+    {
+      title: '已付',
+      dataIndex: 'paidFen',
+      align: 'right',
+      width: 136,
+      render: (f: number, p) => (
+        <Space orientation="vertical" size={0} align="end">
+          <Money fen={f} muteZero />
+          {p.reservedFen > 0 ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+              付款中 <Money fen={p.reservedFen} />
+            </Typography.Text>
+          ) : null}
+        </Space>
+      ),
+    },
+    { title: '未付', dataIndex: 'openFen', align: 'right', width: 124, render: (f: number) => <Money fen={f} strong /> },
+    {
+      title: '到期日',
+      dataIndex: 'dueDate',
+      width: 112,
+      render: (d: string, p) => (
+        <Space orientation="vertical" size={0}>
+          <span>{d}</span>
+          <Typography.Text type={p.overdue ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
+            {dueText(p)}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { title: '状态', key: 'status', width: 80, render: (_, p) => <PayableStatusTag status={p.status} /> },
   ];
 
   return (
@@ -69,17 +109,17 @@ export function PayablesPage() {
         extra={
           <>
             <Button icon={<ReloadOutlined />} onClick={() => { list.reload(); due.reload(); }}>刷新</Button>
-            {can('supplier_payment:create') ? <Link to="/supplier-payments?new=1"><Button>制作付款单</Button></Link> : null}
+            {can('supplier_payment:create') ? <Button onClick={() => navigate('/supplier-payments?new=1')}>制作付款单</Button> : null}
             {can('supplier:manage') ? <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="create-payable">登记应付款</Button> : null}
           </>
         }
       />
       {overdue.length ? (
-        <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="overdue-payables" message={`${overdue.length} 笔应付款已逾期：${overdue.slice(0, 4).map((p) => `${p.supplierName} ${p.referenceNo}`).join('、')}${overdue.length > 4 ? ' 等' : ''}`} />
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="overdue-payables" title={`${overdue.length} 笔应付款已逾期：${overdue.slice(0, 4).map((p) => `${p.supplierName} ${p.referenceNo}`).join('、')}${overdue.length > 4 ? ' 等' : ''}`} />
       ) : null}
       <Space style={{ marginBottom: 12 }} wrap>
-        <Select placeholder="全部供应商" allowClear showSearch optionFilterProp="label" style={{ width: 240 }} options={supplierOptions} value={supplierId} onChange={(id?: number) => { setSupplierId(id); setPage(1); }} />
-        <Select mode="multiple" placeholder="全部状态" style={{ minWidth: 240 }} options={optionsOf(v.payableStatuses)} value={statuses} onChange={(s: PayableStatus[]) => { setStatuses(s); setPage(1); }} />
+        <Select placeholder="全部供应商" aria-label="供应商" allowClear showSearch optionFilterProp="label" style={{ width: 240 }} options={supplierOptions} value={supplierId} onChange={(id?: number) => { setSupplierId(id); setPage(1); }} />
+        <Select mode="multiple" placeholder="全部状态" aria-label="状态" style={{ minWidth: 240 }} options={optionsOf(v.payableStatuses)} value={statuses} onChange={(s: PayableStatus[]) => { setStatuses(s); setPage(1); }} />
         <Space>
           <Switch checked={overdueOnly} onChange={(c) => { setOverdueOnly(c); setPage(1); }} />
           只看逾期
@@ -94,8 +134,15 @@ export function PayablesPage() {
         loading={list.loading}
         dataSource={list.data?.items ?? []}
         onRow={(p) => ({ style: p.overdue ? { background: '#fff1f0' } : undefined, 'data-overdue': p.overdue } as React.HTMLAttributes<HTMLElement>)}
-        scroll={{ x: 1450 }}
-        locale={{ emptyText: '暂无应付款' }}
+        scroll={{ x: 1000 }}
+        locale={{
+          emptyText: (
+            <Empty
+              image={Empty.PRESENTED_IMAGE_SIMPLE}
+              description={filtered ? '没有符合条件的应付款，请调整筛选条件' : can('supplier:manage') ? '暂无未付清的应付款。收到供应商发票后点击「登记应付款」。' : '暂无未付清的应付款'}
+            />
+          ),
+        }}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 条` }}
       />
       <CreatePayableModal open={creating} supplierOptions={supplierOptions} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); list.reload(); due.reload(); }} />

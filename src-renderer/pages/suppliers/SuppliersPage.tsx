@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, type TableColumnsType } from 'antd';
+import { Button, Empty, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useState } from 'react';
 import type { ChannelOutput } from '../../../src-main/api/contract';
 import { call } from '../../app/api';
@@ -32,7 +32,7 @@ interface SupplierForm {
 /** The payee account on the supplier's channel, masked; the eye reveals it (sensitive:unmask, audited). */
 export function PayeeAccount({ s }: { s: Pick<Supplier, 'id' | 'payeeChannel' | 'payeeAccountMasked'> }) {
   const field = s.payeeChannel === 'bank' ? 'accountNo' : s.payeeChannel === 'wechat' ? 'wechatOpenId' : 'alipayLogin';
-  const reveal = useCallback(() => call('suppliers.revealAccount', { id: s.id, field }), [s.id, field]);
+  const reveal = useCallback(async () => (await call('sensitive.reveal', { entityType: 'supplier', entityId: String(s.id), field })).value, [s.id, field]);
   return <SensitiveValue masked={s.payeeAccountMasked} reveal={reveal} label="收款账号" />;
 }
 
@@ -47,15 +47,29 @@ export function SuppliersPage() {
   const manage = can('supplier:manage');
 
   const columns: TableColumnsType<Supplier> = [
-    { title: '供应商', dataIndex: 'name', width: 180 },
-    { title: '收款方式', dataIndex: 'payeeChannel', width: 90, render: (c: Channel) => v.payeeChannels[c] },
-    { title: '收款户名', dataIndex: 'accountName', width: 150 },
-    { title: '开户行', key: 'bank', width: 170, render: (_, s) => (s.payeeChannel === 'bank' ? [s.bankName, s.bankBranch].filter(Boolean).join(' ') : '—') },
-    { title: '收款账号', key: 'account', width: 230, render: (_, s) => <PayeeAccount s={s} /> },
+    { title: '供应商', dataIndex: 'name', ellipsis: true },
+    {
+      title: '收款方式 / 开户行',
+      key: 'channel',
+      width: 160,
+      ellipsis: true,
+      render: (_, s) => (
+        <Space orientation="vertical" size={0}>
+          <span>{v.payeeChannels[s.payeeChannel]}</span>
+          {s.payeeChannel === 'bank' ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {[s.bankName, s.bankBranch].filter(Boolean).join(' ') || '—'}
+            </Typography.Text>
+          ) : null}
+        </Space>
+      ),
+    },
+    { title: '收款户名', dataIndex: 'accountName', width: 140, ellipsis: true },
+    { title: '收款账号', key: 'account', width: 228, render: (_, s) => <PayeeAccount s={s} /> },
     { title: '付款周期', dataIndex: 'paymentTermDays', width: 80, align: 'right', render: (d: number) => `${d} 天` },
-    { title: '联系电话', dataIndex: 'contactPhoneMasked', width: 120, render: (p: string) => p || '—' },
-    { title: '状态', dataIndex: 'active', width: 70, render: (a: boolean) => (a ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>) },
-    ...(manage ? [{ title: '操作', key: 'ops', width: 80, render: (_: unknown, s: Supplier) => <Button size="small" type="link" onClick={() => setEditing(s)}>编辑</Button> }] : []),
+    { title: '联系电话', dataIndex: 'contactPhoneMasked', width: 110, render: (p: string) => p || '—' },
+    { title: '状态', dataIndex: 'active', width: 64, render: (a: boolean) => (a ? <Tag color="success">启用</Tag> : <Tag>停用</Tag>) },
+    ...(manage ? [{ title: '操作', key: 'ops', width: 64, fixed: 'right' as const, render: (_: unknown, s: Supplier) => <Button size="small" type="link" onClick={() => setEditing(s)}>编辑</Button> }] : []),
   ];
 
   return (
@@ -71,7 +85,7 @@ export function SuppliersPage() {
         }
       />
       <Space style={{ marginBottom: 12 }}>
-        <Input.Search placeholder="供应商名称" allowClear style={{ width: 260 }} onSearch={(s) => { setName(s.trim()); setPage(1); }} />
+        <Input.Search placeholder="供应商名称" aria-label="供应商名称" allowClear style={{ width: 260 }} onSearch={(s) => { setName(s.trim()); setPage(1); }} />
       </Space>
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : null}
       <Table<Supplier>
@@ -81,8 +95,9 @@ export function SuppliersPage() {
         columns={columns}
         loading={list.loading}
         dataSource={list.data?.items ?? []}
-        scroll={{ x: 1150 }}
-        locale={{ emptyText: '暂无供应商' }}
+        scroll={{ x: 1000 }}
+        onRow={(s) => ({ style: s.active ? undefined : { color: 'rgba(0, 0, 0, 0.45)' } })}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={name ? `没有名称包含“${name}”的供应商` : manage ? '暂无供应商。点击「新增供应商」登记收款账户和付款周期。' : '暂无供应商'} /> }}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 条` }}
       />
       <SupplierFormModal editing={editing} onClose={() => setEditing(null)} onSaved={() => { setEditing(null); list.reload(); }} />
@@ -128,8 +143,8 @@ function SupplierFormModal({ editing, onClose, onSaved }: { editing: Supplier | 
         <Form.Item name="paymentTermDays" label="付款周期（天）" rules={[{ required: true, message: '请填写付款周期' }]} style={{ width: 140 }}>
           <InputNumber min={0} max={365} precision={0} style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item name="active" label="启用" valuePropName="checked">
-          <Switch />
+        <Form.Item name="active" label="状态" valuePropName="checked" tooltip="停用的供应商不能再制作付款单">
+          <Switch checkedChildren="启用" unCheckedChildren="停用" />
         </Form.Item>
       </Space>
       <Form.Item name="accountName" label="收款户名" rules={[{ required: true, message: '请填写收款户名' }]} extra="转账时与收款账户核对，须与开户名一致">
