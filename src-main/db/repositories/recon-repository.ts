@@ -347,12 +347,7 @@ export class ReconRepository {
   }
 
   async listRuns(f: RunFilter, page: number, pageSize: number): Promise<Page<ReconRun>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (condition: string, ...values: unknown[]) => {
-      where.push(condition);
-      params.push(...values);
-    };
+    const { where, params, add } = conditions();
     if (f.channel) add('channel = ?', f.channel);
     if (f.period) add('period = ?', f.period);
     if (f.dateFrom) add('bill_date >= ?', f.dateFrom);
@@ -590,12 +585,7 @@ export class ReconRepository {
   }
 
   async listDiffs(f: DiffFilter, sortBy: DiffSortField, sortOrder: 'asc' | 'desc', page: number, pageSize: number): Promise<Page<ReconDiff>> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (condition: string, ...values: unknown[]) => {
-      where.push(condition);
-      params.push(...values);
-    };
+    const { where, params, add } = conditions();
     if (f.channel) add('channel = ?', f.channel);
     if (f.runId) add('run_id = ?', f.runId);
     if (f.dateFrom) add('bill_date >= ?', f.dateFrom);
@@ -693,4 +683,18 @@ export class ReconRepository {
     const [row] = await this.q(`SELECT id FROM payment_exceptions WHERE platform = ? AND platform_trade_no = ? AND kind = ?`, [platform, platformTradeNo, kind]);
     return row ? int(row.id) : null;
   }
+}
+
+/** A WHERE clause built filter by filter: the conditions and their parameters, in order. */
+function conditions(): { where: string[]; params: unknown[]; add(condition: string, ...values: unknown[]): void } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  return {
+    where,
+    params,
+    add(condition, ...values) {
+      where.push(condition);
+      params.push(...values);
+    },
+  };
 }

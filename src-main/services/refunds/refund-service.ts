@@ -205,15 +205,7 @@ export class RefundService {
         createdAt: now,
       }),
     );
-    await this.audit(tx, actor, 'refund.request', refund.refundNo, null, auditRefund(refund), now);
-    if (this.approvals)
-      await this.approvals.submit(tx, {
-        businessType: 'refund',
-        subjectId: refund.refundNo,
-        amountFen: refund.amountFen,
-        requester: actor,
-        title: `退款 ${refund.refundNo}（订单 ${order.orderNo}，${formatYuan(refund.amountFen)}）`,
-      });
+    await this.submitRequest(tx, actor, refund, `订单 ${order.orderNo}`, now);
     return refund;
   }
 
@@ -682,15 +674,7 @@ export class RefundService {
           createdAt: now,
         }),
       );
-      await this.audit(tx, actor, 'refund.request', refund.refundNo, null, auditRefund(refund), now);
-      if (this.approvals)
-        await this.approvals.submit(tx, {
-          businessType: 'refund',
-          subjectId: refund.refundNo,
-          amountFen: refund.amountFen,
-          requester: actor,
-          title: `退款 ${refund.refundNo}（支付异常 #${ex.id}，${formatYuan(refund.amountFen)}）`,
-        });
+      await this.submitRequest(tx, actor, refund, `支付异常 #${ex.id}`, now);
       return refund;
     });
   }
@@ -752,6 +736,19 @@ export class RefundService {
     if (!order || quote.refundFen <= 0) return { ...base, refundFen: 0 };
     const refunds = orderRefunds(await tx.refunds.forOrder(order.orderNo, { forUpdate: opts.forUpdate ?? false }));
     return { ...base, refundFen: Math.max(0, Math.min(quote.refundFen, refundableRemainingFen(order.paidFen, refunds))) };
+  }
+
+  /** A new request is audited and sent to the approval engine in the transaction that created it. */
+  private async submitRequest(tx: Tx, actor: Actor, refund: Refund, source: string, now: number): Promise<void> {
+    await this.audit(tx, actor, 'refund.request', refund.refundNo, null, auditRefund(refund), now);
+    if (this.approvals)
+      await this.approvals.submit(tx, {
+        businessType: 'refund',
+        subjectId: refund.refundNo,
+        amountFen: refund.amountFen,
+        requester: actor,
+        title: `退款 ${refund.refundNo}（${source}，${formatYuan(refund.amountFen)}）`,
+      });
   }
 
   private audit(tx: Tx, actor: Actor, action: string, refundNo: string, before: string | null, after: string | null, at: number) {

@@ -1,11 +1,10 @@
 import { ArrowRightOutlined, CloseOutlined, DeleteOutlined, PlusOutlined, SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Flex, Input, Select, Skeleton, Switch, Table, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { call, type ApiCallError } from '../../app/api';
+import { useInlineSubmit } from '../../app/use-inline-submit';
+import { call } from '../../app/api';
 import { useAuth } from '../../app/auth-context';
-import { asApiError } from '../../app/errors';
 import { useChannel } from '../../app/use-channel';
-import { useReportError } from '../../app/use-report-error';
 import { LoadError } from '../../components/LoadError';
 import { fenToYuanInput, formatFen } from '../../components/money-format';
 import { BUSINESS_TYPE_LABELS, BUSINESS_TYPES, type ApprovalBusinessType, type ApprovalRuleRecord, type ApprovalRulesView } from './approval-labels';
@@ -78,37 +77,27 @@ function RulesForm({ view, onSaved }: { view: ApprovalRulesView; onSaved: () => 
   const { can } = useAuth();
   const editable = can('approval:rules');
   const { message } = App.useApp();
-  const report = useReportError();
   const [bands, setBands] = useState<Bands>(() => toBands(view.rules));
   const [showErrors, setShowErrors] = useState(false);
-  const [refused, setRefused] = useState<ApiCallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, refused, clearRefused, submit } = useInlineSubmit();
   const { errors, rules } = toRules(bands);
   const [saved] = useState(() => JSON.stringify(toRules(toBands(view.rules)).rules));
   const dirty = JSON.stringify(rules) !== saved;
   const roleOptions = view.roles.map((r) => ({ value: r.code, label: r.name }));
 
   const change = (type: ApprovalBusinessType, next: Band[]) => {
-    setRefused(null);
+    clearRefused();
     setBands((b) => ({ ...b, [type]: next }));
   };
 
   const save = async () => {
     setShowErrors(true);
     if (errors.size > 0) return;
-    setBusy(true);
-    setRefused(null);
-    try {
+    await submit(async () => {
       await call('approvals.updateRules', { revision: view.revision, rules });
       void message.success('审批规则已保存；之后提交的申请按新规则审批，审批中的申请不受影响');
       onSaved();
-    } catch (e) {
-      const err = asApiError(e);
-      if (err.code === 'UNAUTHENTICATED') report(e);
-      else setRefused(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -141,7 +130,7 @@ function RulesForm({ view, onSaved }: { view: ApprovalRulesView; onSaved: () => 
             onClick={() => {
               setBands(toBands(view.rules));
               setShowErrors(false);
-              setRefused(null);
+              clearRefused();
             }}
           >
             放弃修改

@@ -1,8 +1,6 @@
 import { Alert, App, Form, Input, Modal, Typography } from 'antd';
-import { useState } from 'react';
-import { call, type ApiCallError } from '../../app/api';
-import { asApiError } from '../../app/errors';
-import { useReportError } from '../../app/use-report-error';
+import { useInlineSubmit } from '../../app/use-inline-submit';
+import { call } from '../../app/api';
 import { Money } from '../../components/Money';
 import { BUSINESS_TYPE_LABELS, type ApprovalDetail } from './approval-labels';
 
@@ -18,28 +16,17 @@ const TITLES: Record<DecisionMode, string> = { approve: '同意', reject: '驳�
 export function DecisionModal({ mode, detail, onClose, onDone }: { mode: DecisionMode; detail: ApprovalDetail; onClose: () => void; onDone: () => void }) {
   const [form] = Form.useForm<{ reason: string }>();
   const { message } = App.useApp();
-  const report = useReportError();
-  const [busy, setBusy] = useState(false);
-  const [refused, setRefused] = useState<ApiCallError | null>(null);
+  const { busy, refused, clearRefused, submit: run } = useInlineSubmit();
   const r = detail.request;
 
-  const submit = async ({ reason }: { reason?: string }) => {
-    setBusy(true);
-    setRefused(null);
-    try {
+  const submit = ({ reason }: { reason?: string }) =>
+    run(async () => {
       if (mode === 'withdraw') await call('approvals.withdraw', { id: r.id, reason: reason?.trim() || undefined });
       else await call('approvals.decide', { id: r.id, level: r.currentLevel ?? 1, decision: mode, reason: reason?.trim() || undefined });
       void message.success(mode === 'approve' ? '已同意' : mode === 'reject' ? '已驳回' : '申请已撤回');
       onClose();
       onDone();
-    } catch (e) {
-      const err = asApiError(e);
-      if (err.code === 'UNAUTHENTICATED') report(e);
-      else setRefused(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal
@@ -56,7 +43,7 @@ export function DecisionModal({ mode, detail, onClose, onDone }: { mode: Decisio
         金额 <Money fen={r.amountFen} strong />
         {mode === 'withdraw' ? '。撤回后审批结束，如需付款/退款请修改后重新提交。' : `，第 ${r.currentLevel}/${r.levels.length} 级。`}
       </Typography.Paragraph>
-      <Form form={form} layout="vertical" name="approval-decision" onFinish={submit} onValuesChange={() => setRefused(null)}>
+      <Form form={form} layout="vertical" name="approval-decision" onFinish={submit} onValuesChange={clearRefused}>
         <Form.Item
           name="reason"
           label={mode === 'reject' ? '驳回原因' : mode === 'approve' ? '审批意见（可选）' : '撤回原因（可选）'}

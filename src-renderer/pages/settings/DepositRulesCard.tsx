@@ -1,11 +1,9 @@
 import { SaveOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Skeleton, Typography } from 'antd';
-import { useState } from 'react';
-import { call, type ApiCallError } from '../../app/api';
+import { useInlineSubmit } from '../../app/use-inline-submit';
+import { call } from '../../app/api';
 import type { DepositRules, ServiceType } from '../../app/api-types';
-import { asApiError } from '../../app/errors';
 import { useChannel } from '../../app/use-channel';
-import { useReportError } from '../../app/use-report-error';
 import { useVocabulary } from '../../app/vocabulary-context';
 import { LoadError } from '../../components/LoadError';
 import { percentToBasisPoints, ratioToPercentInput } from '../../components/ratio-format';
@@ -32,27 +30,17 @@ function DepositRulesForm({ rules, editable, onSaved }: { rules: DepositRules; e
   const v = useVocabulary();
   const [form] = Form.useForm<RatioFields>();
   const { message } = App.useApp();
-  const report = useReportError();
-  const [refused, setRefused] = useState<ApiCallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, refused, clearRefused, submit } = useInlineSubmit();
   const types = Object.keys(v.serviceTypes) as ServiceType[];
 
   const save = async (f: RatioFields) => {
     // The validators passed, so every field converts.
     const ratios = Object.fromEntries(types.map((t) => [t, percentToBasisPoints(f.percent[t]) ?? Number.NaN])) as Record<ServiceType, number>;
-    setBusy(true);
-    setRefused(null);
-    try {
+    await submit(async () => {
       await call('bookings.updateDepositRules', { ratios, version: rules.version });
       void message.success('定金比例已保存，之后新建的预定按新比例计算定金');
       onSaved();
-    } catch (e) {
-      const err = asApiError(e);
-      if (err.code === 'UNAUTHENTICATED') report(e);
-      else setRefused(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -63,7 +51,7 @@ function DepositRulesForm({ rules, editable, onSaved }: { rules: DepositRules; e
       labelCol={{ flex: '140px' }}
       disabled={!editable}
       onFinish={save}
-      onValuesChange={() => setRefused(null)}
+      onValuesChange={clearRefused}
       initialValues={{ percent: Object.fromEntries(types.map((t) => [t, ratioToPercentInput(rules.ratios[t])])) }}
     >
       <Typography.Paragraph type="secondary">定金 = 总价 × 比例，四舍五入到分。修改只影响之后新建的预定，已有预定保持创建时的比例。</Typography.Paragraph>

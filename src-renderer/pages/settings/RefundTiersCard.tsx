@@ -1,11 +1,9 @@
 import { DeleteOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, InputNumber, Skeleton, Space, Typography } from 'antd';
-import { useState } from 'react';
-import { call, type ApiCallError } from '../../app/api';
+import { useInlineSubmit } from '../../app/use-inline-submit';
+import { call } from '../../app/api';
 import type { RefundTiers } from '../../app/api-types';
-import { asApiError } from '../../app/errors';
 import { useChannel } from '../../app/use-channel';
-import { useReportError } from '../../app/use-report-error';
 import { LoadError } from '../../components/LoadError';
 
 type Tier = RefundTiers['tiers'][number];
@@ -40,29 +38,18 @@ export function RefundTiersCard({ editable }: { editable: boolean }) {
 function RefundTiersForm({ data, editable, onSaved }: { data: RefundTiers; editable: boolean; onSaved: () => void }) {
   const [form] = Form.useForm<TierFields>();
   const { message } = App.useApp();
-  const report = useReportError();
-  const [refused, setRefused] = useState<ApiCallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, refused, clearRefused, submit } = useInlineSubmit();
   const rows = Form.useWatch('tiers', form) ?? data.tiers;
 
-  const save = async (f: TierFields) => {
-    setBusy(true);
-    setRefused(null);
-    try {
+  const save = (f: TierFields) =>
+    submit(async () => {
       await call('refunds.updateTiers', { tiers: f.tiers.map((t) => ({ minHoursBefore: t.minHoursBefore, percent: t.percent })), version: data.version });
       void message.success('退款档位已保存，之后取消的预定按新档位计算退款');
       onSaved();
-    } catch (e) {
-      const err = asApiError(e);
-      if (err.code === 'UNAUTHENTICATED') report(e);
-      else setRefused(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Form<TierFields> form={form} name="refund-tiers" disabled={!editable} onFinish={save} onValuesChange={() => setRefused(null)} initialValues={{ tiers: data.tiers }}>
+    <Form<TierFields> form={form} name="refund-tiers" disabled={!editable} onFinish={save} onValuesChange={clearRefused} initialValues={{ tiers: data.tiers }}>
       <Typography.Paragraph type="secondary">已付定金的预定取消时，按距预约开始的时间退还定金的一定比例（向下取整到分），退款需经审批。档位从早到晚排列，最后一档从 0 小时开始。</Typography.Paragraph>
       {editable ? null : <Alert type="info" showIcon title="您只有查看权限，修改退款档位需要“修改系统设置”权限。" style={{ marginBottom: 12 }} />}
       <Form.List name="tiers">
