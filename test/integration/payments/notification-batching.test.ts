@@ -107,6 +107,25 @@ describe.each(STORE_KINDS)('payment notifications applied in batches (group comm
     expect(await app.audit.verify()).toMatchObject({ ok: true });
   });
 
+  it('booking deposits paid in one batch with a plain order: each booking confirmed once, in the same transaction, with its audit entry', async () => {
+    const book = (payerId: string) => app.bookings.create(clerk, { payerId, guestName: '李女士', serviceType: 'room', appointmentAt: clock.now() + 48 * HOUR_MS, totalFen: 500_00, method: 'wechat', note: '' });
+    const [a, b, plain] = await Promise.all([book('WX_ba'), book('WX_bb'), newOrder(900)]);
+    const vs = [paid(nid(), a.depositOrder.orderNo, a.depositOrder.amountFen), paid(nid(), plain.orderNo, plain.amountFen), paid(nid(), b.depositOrder.orderNo, b.depositOrder.amountFen)];
+    const { result, transactions } = await countingTransactions(() => deliverTogether([...vs, { ...vs[2]! }]));
+    expect(transactions).toBe(1);
+    expect(result.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied', 'duplicate']);
+    for (const { booking } of [a, b]) {
+      const { booking: now, history } = await app.bookings.get(booking.bookingNo);
+      expect(now.status).toBe('confirmed');
+      expect(history.filter((h) => h.action === 'booking.confirm')).toHaveLength(1);
+    }
+    // Delivered again later, alone: a duplicate, the booking stays as it is.
+    const [again] = await deliverTogether([{ ...vs[0]! }]);
+    expect(again!.outcome).toBe('duplicate');
+    expect((await app.bookings.get(a.booking.bookingNo)).history.filter((h) => h.action === 'booking.confirm')).toHaveLength(1);
+    expect(await app.audit.verify()).toMatchObject({ ok: true });
+  });
+
   it('two different payments of one order in the same batch: the first pays it, the second becomes a duplicate_payment exception', async () => {
     const o = await newOrder(500);
     const first = paid(nid(), o.orderNo, 500, 'T-FIRST');
