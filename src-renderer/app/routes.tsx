@@ -30,6 +30,9 @@ import { OrdersPage } from '../pages/orders/OrdersPage';
 import { CashierPage } from '../pages/payments/CashierPage';
 import { ExceptionsPage } from '../pages/payments/ExceptionsPage';
 import { RefundsPage } from '../pages/refunds/RefundsPage';
+import { ReconRunPage } from '../pages/reconciliation/ReconRunPage';
+import { ReconRunsPage } from '../pages/reconciliation/ReconRunsPage';
+import { ReconciliationOutlined } from '@ant-design/icons';
 import { RollbackOutlined, SolutionOutlined } from '@ant-design/icons';
 import { ChannelsPage } from '../pages/settings/ChannelsPage';
 import { SettingsPage } from '../pages/settings/SettingsPage';
@@ -77,6 +80,8 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/vouchers/:voucherNo', element: <PaymentVoucher />, permission: 'voucher:view' },
   { path: '/refunds', element: <RefundsPage />, permission: 'refund:view', nav: { label: '退款管理', icon: <RollbackOutlined />, group: '退款与审批' } },
   { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '退款与审批' } },
+  { path: '/reconciliation', element: <ReconRunsPage />, permission: 'recon:view', nav: { label: '对账工作台', icon: <ReconciliationOutlined />, group: '对账' } },
+  { path: '/reconciliation/:runId', element: <ReconRunPage />, permission: 'recon:view' },
   { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '运行监控' } },
   { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '运行监控' } },
   { path: '/logs', element: <LogsPage />, permission: 'logs:view', nav: { label: '系统日志', icon: <ProfileOutlined />, group: '运行监控' } },

@@ -1,0 +1,112 @@
+import { InboxOutlined } from '@ant-design/icons';
+import { App, Form, Input, Select, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import { call } from '../../app/api';
+import type { PaymentMethod } from '../../app/api-types';
+import { useReportError } from '../../app/use-report-error';
+import { optionsOf, useVocabulary } from '../../app/vocabulary-context';
+import { FormModal } from '../../components/FormModal';
+import { shanghaiToday } from '../../components/time-format';
+import type { ReconRunReport } from './recon-labels';
+
+interface StartValues {
+  channel: PaymentMethod;
+  date: string;
+}
+
+/** The file's bytes as base64, which both hosts carry as JSON. */
+async function base64Of(file: File): Promise<string> {
+  const url = await new Promise<string>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('读取文件失败'));
+    reader.readAsDataURL(file);
+  });
+  return url.slice(url.indexOf(',') + 1);
+}
+
+/** A bill file name often carries its day (…_20250310.csv, 2025-03-10…): offered as the date. */
+function dateInName(name: string): string | null {
+  const m = /(20\d{2})-?(\d{2})-?(\d{2})/.exec(name);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+/**
+ * 发起对账: the channel, the bill's day and the bill file the accountant downloaded from the
+ * merchant console (picked or dropped). The day is reconciled at once; the run opens when done.
+ */
+export function StartReconModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: (run: ReconRunReport) => void }) {
+  const v = useVocabulary();
+  const { message } = App.useApp();
+  const report = useReportError();
+  const [form] = Form.useForm<StartValues>();
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+
+  const submit = async (values: StartValues) => {
+    if (!file) {
+      setFileError('请选择或拖入账单文件');
+      throw new Error('no file');
+    }
+    try {
+      const run = await call('recon.importBill', { channel: values.channel, date: values.date.trim(), fileName: file.name, content: await base64Of(file) });
+      void message.success(`${v.paymentMethods[values.channel]} ${values.date} 对账完成：差异 ${run.differenceCount} 笔`);
+      setFile(null);
+      onDone(run);
+    } catch (e) {
+      report(e);
+      throw e;
+    }
+  };
+
+  return (
+    <FormModal<StartValues>
+      title="发起对账"
+      name="start-recon"
+      open={open}
+      form={form}
+      onSubmit={submit}
+      onCancel={() => {
+        setFile(null);
+        setFileError(null);
+        onClose();
+      }}
+      okText="导入并对账"
+      initialValues={{ channel: 'wechat', date: shanghaiToday(-1) }}
+      data-testid="start-recon-form"
+    >
+      <Form.Item name="channel" label="支付渠道" rules={[{ required: true, message: '请选择支付渠道' }]}>
+        <Select options={optionsOf(v.paymentMethods)} />
+      </Form.Item>
+      <Form.Item name="date" label="账单日期" rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: '请填写账单日期（YYYY-MM-DD）' }]}>
+        <Input placeholder="YYYY-MM-DD" />
+      </Form.Item>
+      <Form.Item label="账单文件" required validateStatus={fileError ? 'error' : undefined} help={fileError ?? '微信支付交易账单（CSV）、支付宝业务明细（ZIP）或银行对账单'}>
+        <Upload.Dragger
+          accept=".csv,.zip,.txt"
+          maxCount={1}
+          showUploadList={false}
+          beforeUpload={(f) => {
+            setFile(f);
+            setFileError(null);
+            const d = dateInName(f.name);
+            if (d) form.setFieldValue('date', d);
+            return false;
+          }}
+          data-testid="bill-file"
+        >
+          <p className="ant-upload-drag-icon">
+            <InboxOutlined />
+          </p>
+          {file ? (
+            <Typography.Text strong data-testid="bill-file-name">
+              {file.name}（{(file.size / 1024).toFixed(1)} KB）
+            </Typography.Text>
+          ) : (
+            <p className="ant-upload-text">点击选择或将账单文件拖到此处</p>
+          )}
+        </Upload.Dragger>
+      </Form.Item>
+    </FormModal>
+  );
+}
