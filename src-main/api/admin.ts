@@ -3,6 +3,7 @@ import { SUPPLIER_VOCABULARY } from '../core/suppliers/supplier-payment';
 import { SENSITIVE_ENTITY_TYPES, SENSITIVE_FIELD_LABELS } from '../core/access/masking';
 import { PERMISSION_GROUPS, PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } from '../core/access/permissions';
 import { CHANNEL_FIELD_LABELS } from '../core/channels/channel-field-labels';
+import { DIFF_TYPE_LABELS } from '../core/reconciliation/recon-diff';
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from '../core/audit/audit-vocabulary';
 import { DomainError } from '../core/errors';
 import { ORDER_STATUS_LABELS, ORDER_TYPE_LABELS, PAYMENT_METHOD_LABELS, CANCEL_REASON_LABELS } from '../core/orders/order-types';
@@ -174,6 +175,7 @@ export const adminChannels = {
       auditEntities: AUDIT_ENTITY_LABELS,
       auditFields: AUDIT_FIELD_LABELS,
       channelFields: CHANNEL_FIELD_LABELS,
+      diffTypes: DIFF_TYPE_LABELS,
       ...STAY_VOCABULARY,
       ...REFUND_VOCABULARY,
       ...SUPPLIER_VOCABULARY,

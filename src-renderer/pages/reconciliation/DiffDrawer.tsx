@@ -14,7 +14,6 @@ import {
   DIFF_STATUS_COLORS,
   DIFF_STATUS_LABELS,
   DIFF_TYPE_COLORS,
-  DIFF_TYPE_LABELS,
   mono,
   RECORD_KIND_LABELS,
   RECORD_STATE_LABELS,
@@ -131,7 +130,7 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
     <Flex vertical gap={16} data-testid="diff-detail">
       <Descriptions size="small" column={3} bordered>
         <Descriptions.Item label="差异类型">
-          <Tag color={DIFF_TYPE_COLORS[d.type]}>{DIFF_TYPE_LABELS[d.type]}</Tag>
+          <Tag color={DIFF_TYPE_COLORS[d.type]}>{v.diffTypes[d.type]}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="差异金额">
           <Money fen={d.amountFen} strong />

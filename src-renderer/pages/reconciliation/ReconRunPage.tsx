@@ -19,7 +19,6 @@ import {
   DIFF_STATUS_COLORS,
   DIFF_STATUS_LABELS,
   DIFF_TYPE_COLORS,
-  DIFF_TYPE_LABELS,
   DIFF_TYPE_SHORT,
   mono,
   PERIOD_LABELS,
@@ -107,7 +106,7 @@ export function ReconRunPage() {
 
   const input: ChannelInput<'recon.listDiffs'> = {
     ...(r && r.period !== 'daily' ? { channel: r.channel, dateFrom: r.date, dateTo: r.periodEnd } : { runId }),
-    types: codesFilter(DIFF_TYPE_LABELS, query.types),
+    types: codesFilter(v.diffTypes, query.types),
     statuses: codesFilter(DIFF_STATUS_LABELS, query.statuses),
     assigneeId: query.assignee === 'me' ? session.user.id : undefined,
     search: textFilter(query.search),
@@ -244,7 +243,7 @@ export function ReconRunPage() {
                   sorter: true,
                   sortOrder: columnSortOrder(input, 'type'),
                   render: (t: DiffType) => (
-                    <Tag color={DIFF_TYPE_COLORS[t]} title={DIFF_TYPE_LABELS[t]} data-type={t}>
+                    <Tag color={DIFF_TYPE_COLORS[t]} title={v.diffTypes[t]} data-type={t}>
                       {DIFF_TYPE_SHORT[t]}
                     </Tag>
                   ),

@@ -12,19 +12,20 @@ import { labelOf, optionsOf, useVocabulary } from '../../app/vocabulary-context'
 import { Money } from '../../components/Money';
 import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
-import { DIFF_TYPE_COLORS, DIFF_TYPE_LABELS, DIFF_TYPE_SHORT, PERIOD_LABELS, RUN_STATUS_COLORS, RUN_STATUS_LABELS, type DiffType, type ReconRunReport } from './recon-labels';
+import { DIFF_TYPE_COLORS, DIFF_TYPE_SHORT, PERIOD_LABELS, RUN_STATUS_COLORS, RUN_STATUS_LABELS, type DiffType, type ReconRunReport } from './recon-labels';
 import { StartReconModal } from './StartReconModal';
 
 const QUERY_DEFAULTS = { channel: '', period: 'daily', ...PAGING_DEFAULTS };
 
 /** The differences of a run by type: one tag per type that has any, with its count and amount. */
 export function DiffTypeTags({ run }: { run: ReconRunReport }) {
+  const v = useVocabulary();
   const types = (Object.keys(run.differences) as DiffType[]).filter((t) => run.differences[t].count > 0);
   if (types.length === 0) return <Typography.Text type="success">无差异</Typography.Text>;
   return (
     <Flex wrap gap={4}>
       {types.map((t) => (
-        <Tooltip key={t} title={DIFF_TYPE_LABELS[t]}>
+        <Tooltip key={t} title={v.diffTypes[t]}>
           <Tag color={DIFF_TYPE_COLORS[t]} style={{ marginInlineEnd: 0 }} data-type={t}>
             {DIFF_TYPE_SHORT[t]} {run.differences[t].count}
           </Tag>

@@ -13,18 +13,7 @@ export type DiffSortField = NonNullable<ChannelInput<'recon.listDiffs'>['sortBy'
 export type DiffAction = ChannelInput<'recon.actOnDiff'>['action'];
 export type AdjustmentAccount = Extract<DiffAction, { kind: 'adjust' }>['account'];
 
-/** The renderer's copy of core/reconciliation/recon-diff.ts DIFF_TYPE_LABELS (a type check keeps the keys in step). */
-export const DIFF_TYPE_LABELS: Record<DiffType, string> = {
-  duplicate_local: '重复单（本地）',
-  duplicate_platform: '重复单（平台）',
-  missing_local: '漏单（平台有、本地无）',
-  missing_platform: '平台无此单（本地有、平台无）',
-  status: '状态差异',
-  amount: '金额差异',
-  fee: '手续费差异',
-};
-
-/** Short forms for tags and summary tiles. */
+/** Full type names come from the core through meta.vocabulary (`v.diffTypes`); these are the short forms for tags and summary tiles. */
 export const DIFF_TYPE_SHORT: Record<DiffType, string> = {
   duplicate_local: '重复单·本地',
   duplicate_platform: '重复单·平台',
