@@ -182,9 +182,9 @@ export class Store {
    * waiting (the first statement of the work goes out right behind it) instead of an awaited START
    * TRANSACTION — and that is also what makes deferred writes safe: when InnoDB rolls a transaction
    * back on a deadlock, the statements already queued behind the failed one run in a new implicit
-   * transaction (autocommit off), never committed on their own; the ROLLBACK discards them. COMMIT
-   * is sent only once every statement has answered without error. The connection goes back to the
-   * pool with autocommit on again, or is closed if that cannot be made sure.
+   * transaction (autocommit off), never committed on their own; the ROLLBACK discards them. The
+   * commit (`SET autocommit = 1`) is sent only once every statement has answered without error. The
+   * connection goes back to the pool with autocommit on again, or is closed if that cannot be made sure.
    */
   private async mysqlTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const qr = this.dataSource.createQueryRunner();
@@ -196,13 +196,17 @@ export class Store {
     const deferred = new Deferred();
     deferred.add(qr.query('SET autocommit = 0'));
     let ended = false;
+    let committed = false;
     try {
       const tx = this.repos(qr.manager, true, deferred);
       const result = await work(tx);
       await tx.audit.flush(true);
       await deferred.drain();
-      await qr.query('COMMIT');
+      // Turning autocommit back on commits the open transaction (an implicit COMMIT): one round trip
+      // both ends the unit of work and leaves the connection ready for the pool.
+      await qr.query('SET autocommit = 1');
       ended = true;
+      committed = true;
       return result;
     } catch (e) {
       await deferred.settle();
@@ -216,9 +220,12 @@ export class Store {
     } finally {
       state.isTransactionActive = false;
       state.transactionDepth = 0;
-      // In the background: the caller has its answer once COMMIT has (the connection is busy until then).
-      const restoring = restoreAutocommit(qr, ended).finally(() => this.restoring.delete(restoring));
-      this.restoring.add(restoring);
+      if (committed) void qr.release().catch(() => undefined);
+      else {
+        // After a ROLLBACK, in the background: the caller has its answer already.
+        const restoring = restoreAutocommit(qr, ended).finally(() => this.restoring.delete(restoring));
+        this.restoring.add(restoring);
+      }
     }
   }
 
