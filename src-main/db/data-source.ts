@@ -8,6 +8,9 @@ import { OrderEntity } from './entities/order-entity';
 import { AlertEntity, OutboxEntity, SystemLogEntity } from './entities/ops-entities';
 import { InboxEntity, PaymentExceptionEntity, PaymentRequestEntity } from './entities/payment-entities';
 import { RefundEntity } from './entities/refund-entity';
+import { PayoutBatchEntity, PayoutBatchItemEntity } from './entities/batch-entities';
+import { EmployeeEntity } from './entities/employee-entity';
+import { SalaryLineEntity, SalarySheetEntity, SupplierTermAllocationEntity, SupplierTermRunEntity } from './entities/salary-entities';
 import { SettingEntity } from './entities/setting-entity';
 import { PayableEntity, SupplierEntity, SupplierPaymentEntity, SupplierPaymentPayableEntity, VoucherCounterEntity, VoucherEntity } from './entities/supplier-entities';
 import { TransactionEntity } from './entities/transaction-entity';
@@ -49,6 +52,13 @@ export const ENTITIES = [
   ApprovalRequestEntity,
   ApprovalDecisionEntity,
   RefundEntity,
+  PayoutBatchEntity,
+  PayoutBatchItemEntity,
+  EmployeeEntity,
+  SalarySheetEntity,
+  SalaryLineEntity,
+  SupplierTermRunEntity,
+  SupplierTermAllocationEntity,
 ];
 
 export function makeDataSource(config: StoreConfig): DataSource {
@@ -75,6 +85,9 @@ export function makeDataSource(config: StoreConfig): DataSource {
     poolSize: 10,
     // No stack captured by mysql2 for every query (its `trace`): a failed statement still throws TypeORM's QueryFailedError with the caller's stack.
     trace: false,
+    // A unit of work's statements sent together travel as one multi-statement query (db/statement-coalescing.ts).
+    // Every statement is parameterized and escaped by the driver; no SQL text is ever built from input.
+    multipleStatements: true,
   });
 }
 

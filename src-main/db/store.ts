@@ -2,6 +2,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Clock } from '../core/time';
 import { ApprovalRepository } from './repositories/approval-repository';
 import { AuditRepository, type AuditHasher } from './repositories/audit-repository';
+import { BatchItemClaims, BatchRepository } from './repositories/batch-repository';
 import { BookingRepository } from './repositories/booking-repository';
 import { ChannelConfigRepository } from './repositories/channel-config-repository';
 import { InboxRepository } from './repositories/inbox-repository';
@@ -12,12 +13,19 @@ import { MealBillRepository } from './repositories/meal-bill-repository';
 import { OrderClaims, OrderRepository } from './repositories/order-repository';
 import { PaymentRepository } from './repositories/payment-repository';
 import { ReconRepository } from './repositories/recon-repository';
+import { ReconReportRepository } from './repositories/recon-report-repository';
 import { RefundRepository } from './repositories/refund-repository';
+import { SalaryRepository } from './repositories/salary-repository';
+import { SupplierTermsRepository } from './repositories/salary-terms-repository';
 import { SettingRepository } from './repositories/setting-repository';
 import { SupplierPaymentClaims, SupplierRepository } from './repositories/supplier-repository';
 import { VoucherRepository } from './repositories/voucher-repository';
 import { TransactionRepository } from './repositories/transaction-repository';
 import { UserRepository } from './repositories/user-repository';
+import { coalesceStatements } from './statement-coalescing';
+
+/** `PAY_MYSQL_COALESCE=0` sends every statement of a MySQL unit of work on its own (for comparison in the benchmark). */
+const COALESCE_STATEMENTS = process.env.PAY_MYSQL_COALESCE !== '0';
 
 /** The repositories of one unit of work. Everything written through one `Tx` commits or rolls back together. */
 export interface Tx {
@@ -41,6 +49,16 @@ export interface Tx {
   approvals: ApprovalRepository;
   refunds: RefundRepository;
   recon: ReconRepository;
+  /** 批量付款任务 and their items (issue 7). */
+  batches: BatchRepository;
+  /** Executor leases on batch items (FOR UPDATE SKIP LOCKED). */
+  batchClaims: BatchItemClaims;
+  /** 员工, 薪资表 and their lines (issue 7). */
+  salary: SalaryRepository;
+  /** Supplier batches drafted by contract payment terms: the daily runs and the payable amounts each batch holds. */
+  supplierTerms: SupplierTermsRepository;
+  /** 对账报表 queries and the workbench's bulk writes (beside the runs' own repository). */
+  reconReports: ReconReportRepository;
   /**
    * Sends a write without waiting for its answer (the batched notification path): the statements
    * that follow go out behind it on the same connection instead of one round trip later. The store
@@ -137,6 +155,11 @@ export class Store {
       approvals: new ApprovalRepository(em, next, lock),
       refunds: new RefundRepository(em, next, lock),
       recon: new ReconRepository(em, next, lock),
+      batches: new BatchRepository(em, next, lock),
+      batchClaims: new BatchItemClaims(em, lock),
+      salary: new SalaryRepository(em, next, lock),
+      supplierTerms: new SupplierTermsRepository(em, next, lock),
+      reconReports: new ReconReportRepository(em, next, lock),
     };
   }
 
@@ -188,7 +211,9 @@ export class Store {
    */
   private async mysqlTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const qr = this.dataSource.createQueryRunner();
-    await qr.connect();
+    const connection: unknown = await qr.connect();
+    // The statements sent together (Tx.defer, the reads sent in one go) travel as one multi-statement query.
+    const stopCoalescing = COALESCE_STATEMENTS ? coalesceStatements(connection) : () => undefined;
     // TypeORM's own state as startTransaction leaves it, so nothing TypeORM runs inside opens a transaction of its own.
     const state = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
     state.isTransactionActive = true;
@@ -218,6 +243,7 @@ export class Store {
       }
       throw e;
     } finally {
+      stopCoalescing();
       state.isTransactionActive = false;
       state.transactionDepth = 0;
       if (committed) void qr.release().catch(() => undefined);

@@ -97,4 +97,56 @@ describe.each(STORE_KINDS)('pipelined unit of work on %s', (kind) => {
       ].sort((a, b) => a[0]! - b[0]!),
     );
   });
+
+  it('statements sent together keep their order and their own results; parameters with ? ; and quotes stay data', async () => {
+    const tricky = "it's ?; DROP TABLE probe; -- ?";
+    const results = await app.store.transaction(async (tx) => {
+      const [a, b, c] = await Promise.all([
+        em(tx).query('UPDATE probe SET v = ? WHERE id = ?', [7, 1]),
+        em(tx).query('SELECT v FROM probe WHERE id = ?', [1]),
+        em(tx).query('SELECT ? AS t, v FROM probe WHERE id = ?', [tricky, 2]),
+      ]);
+      return { a, b, c } as { a: unknown; b: { v: unknown }[]; c: { t: string; v: unknown }[] };
+    });
+    // The read sent right behind the update sees it: same order, one unit of work.
+    expect(Number(results.b[0]!.v)).toBe(7);
+    expect(results.c[0]!.t).toBe(tricky);
+    expect(Number(results.c[0]!.v)).toBe(0);
+    expect(await rows()).toEqual([
+      [1, 7],
+      [2, 0],
+    ]);
+  });
+
+  it('a failing statement in the middle of statements sent together fails the unit of work and leaves nothing behind', async () => {
+    const failed = app.store.transaction(async (tx) => {
+      await Promise.all([
+        em(tx).query('UPDATE probe SET v = 5 WHERE id = 1'),
+        em(tx).query('INSERT INTO probe (id, v) VALUES (1, 1)'), // duplicate key
+        em(tx).query('UPDATE probe SET v = 5 WHERE id = 2'),
+      ]);
+    });
+    await expect(failed).rejects.toThrow(/Duplicate|UNIQUE/i);
+    expect(await rows()).toEqual([
+      [1, 0],
+      [2, 0],
+    ]);
+  });
+
+  it('a statement that fails among statements sent together fails alone: the others run as if sent one by one', async () => {
+    const outcome = await app.store.transaction(async (tx) => {
+      const settled = await Promise.allSettled([
+        em(tx).query('UPDATE probe SET v = 5 WHERE id = 1'),
+        em(tx).query('INSERT INTO probe (id, v) VALUES (1, 1)'), // duplicate key, caught below
+        em(tx).query('UPDATE probe SET v = 6 WHERE id = 2'),
+        em(tx).query('SELECT v FROM probe WHERE id = 2'),
+      ]);
+      return settled.map((r) => r.status);
+    });
+    expect(outcome).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(await rows()).toEqual([
+      [1, 5],
+      [2, 6],
+    ]);
+  });
 });
