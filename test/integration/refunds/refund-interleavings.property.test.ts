@@ -175,7 +175,7 @@ describe.each(STORE_KINDS)('refund interleavings on %s', (kind) => {
         expect(localSuccess).toEqual(platformSuccess);
         await assertInvariants(app, fake, orders);
       }),
-      { numRuns: kind === 'mysql' ? 12 : 40 },
+      { numRuns: kind === 'mysql' ? 12 : 40, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     );
     expect(await app.audit.verify()).toMatchObject({ ok: true });
   }, 300_000);
