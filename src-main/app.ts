@@ -14,6 +14,8 @@ import { SensitiveService } from './services/admin/sensitive-service';
 import { UserService } from './services/admin/user-service';
 import { ApprovalService } from './services/approvals/approval-service';
 import { AuditService } from './services/audit/audit-service';
+import { BatchService, type BatchServiceOptions } from './services/batches/batch-service';
+import { payoutVoucherApprovals } from './services/batches/batch-subject';
 import { NumberAllocator } from './services/number-allocator';
 import { allOrderEvents, PaidNotice } from './services/notifications/notification-service';
 import { Operations, type OperationsOptions } from './services/operations/operations';
@@ -30,8 +32,14 @@ import { RefundService } from './services/refunds/refund-service';
 import { openBill } from './services/reconciliation/bill-readers';
 import { ReconService, type ReconOptions } from './services/reconciliation/recon-service';
 import { ReconWorkflow } from './services/reconciliation/recon-workflow';
+import type { OfflineCacheConfig } from './services/offline/offline-cache';
+import { OfflineRecon } from './services/offline/offline-recon';
+import { OfflineSupport } from './services/offline/offline-setup';
+import { PlatformBills } from './services/reconciliation/platform-bill';
+import { ReconReportService } from './services/reconciliation/recon-report';
 import { ExpiryScheduler } from './services/scheduler/expiry-scheduler';
 import { SettingsService } from './services/settings/settings-service';
+import { SalaryServices } from './services/salary/salary-services';
 import { DEFAULT_PAYER_NAME, SupplierPaymentService } from './services/suppliers/supplier-payment-service';
 import { SupplierService } from './services/suppliers/supplier-service';
 import { TransferHandlers } from './services/transfers/transfer-handlers';
@@ -62,6 +70,13 @@ export interface AppOptions {
   operations?: OperationsOptions;
   /** 对账: hold window, the scheduled run's time of day (services/reconciliation). */
   recon?: ReconOptions;
+  /** 批量付款: executor leases, pacing and retries, whether it runs in the background (services/batches). */
+  batches?: BatchServiceOptions;
+  /**
+   * Connected desktop (store on MySQL): the local SQLite cache that keeps the 对账工作台 usable when
+   * the central store cannot be reached (services/offline). Not for the headless server.
+   */
+  offline?: OfflineCacheConfig;
 }
 
 /** The composition root: one object graph, the same for the Electron host, the web host and tests. */
@@ -81,6 +96,12 @@ export interface App {
   recon: ReconService;
   /** 对账差异: assignment, notes, status and the actions on each difference. */
   reconDiffs: ReconWorkflow;
+  /** The 对账 channels' port: online as above, or the offline cache and its outbox in connected mode (services/offline). */
+  reconOffline: OfflineRecon;
+  /** 从平台下载账单: a day's bill fetched from its platform and reconciled at once. */
+  reconBills: PlatformBills;
+  /** 对账报表: day / week / month figures, the Excel workbook and the printable report's data. */
+  reconReports: ReconReportService;
   metrics: PaymentMetrics;
   users: UserService;
   /** 查看完整敏感信息: the one audited way to a full phone / ID / account number. */
@@ -91,9 +112,13 @@ export interface App {
   suppliers: SupplierService;
   /** 付款单: approval, execution by transfer, the executor job. */
   supplierPayments: SupplierPaymentService;
+  /** 薪资: employees, monthly sheets (maker-checker review, Excel import), the salary batch on pay day, payslips; supplier batches by payment terms. */
+  salary: SalaryServices;
+  /** 批量付款: batch tasks (import, approval, the executor with leases, progress, failures, reports). */
+  batches: BatchService;
   /** 付款凭证 of every kind of money out. */
   vouchers: VoucherService;
-  /** Transfer notifications dispatched by transfer-number prefix (付款单 'S'; batch payouts later). */
+  /** Transfer notifications dispatched by transfer-number prefix (付款单 'S', 批量付款 items 'B'). */
   transferHandlers: TransferHandlers;
   audit: AuditService;
   settings: SettingsService;
@@ -120,6 +145,7 @@ export async function openApp(opts: AppOptions): Promise<App> {
   const workerId = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const operations = new Operations(store, clock, workerId, opts.operations);
   await operations.logs.purge();
+  const offline = opts.offline && store.kind === 'mysql' ? await OfflineSupport.open(store, clock, opts.offline, operations.logger) : null;
   // Bookings and meal bills follow their payment orders inside the order's own transaction.
   const orderEvents = new OrderEventRelay();
   // The payer's "支付成功" message is written in the paying transaction too (notification outbox).
@@ -146,7 +172,8 @@ export async function openApp(opts: AppOptions): Promise<App> {
   // Supplier payments (付款单): approved through the engine, sent by the executor job (leases, the
   // transfer number saved before the first send, query before any resend), finished by transfer
   // notifications dispatched by transfer-number prefix so batch payouts can register theirs.
-  const vouchers = new VoucherService(store, clock, approvals);
+  // A payout voucher is per batch item and prints its batch's approvals (or its own re-send's).
+  const vouchers = new VoucherService(store, clock, payoutVoucherApprovals(approvals));
   // Every refund that succeeds gets its 退款凭证 in the succeeding transaction, from the same payer as supplier vouchers.
   refunds.useVouchers(vouchers, DEFAULT_PAYER_NAME);
   const suppliers = new SupplierService(store, clock);
@@ -157,10 +184,24 @@ export async function openApp(opts: AppOptions): Promise<App> {
   transferHandlers.register('S', supplierPayments.transferHandler);
   payments.onInboxEvent('transfer', transferHandlers.handle);
   operations.addJob(() => supplierPayments.runDue());
+  // 批量付款: approved through the engine, sent item by item by the executor (leases, request ids saved
+  // before the first send, query before any resend, paced), finished by transfer notifications ('B…').
+  const batches = new BatchService(store, gatewayRegistry, numbers, clock, operations.notifications, vouchers, workerId, callbackUrlOf(opts.callbackBaseUrl), {
+    payerName: DEFAULT_PAYER_NAME, log: (m, e) => operations.logger.error('error', 'batches.failed', `${m}：${(e as Error | undefined)?.message ?? ''}`, { fields: { error: e } }), ...opts.batches,
+  });
+  batches.useApprovals(approvals);
+  approvals.register(batches.subject);
+  transferHandlers.register('B', batches.transferHandler);
+  operations.addJob(() => batches.tick());
+  // 薪资 and supplier payment terms: batches drafted on the pay day / daily through the batch engine (salary.useBatches), followed as their items settle.
+  const salary = new SalaryServices(store, clock, settings, operations.notifications);
+  salary.useBatches(batches);
+  operations.addJob(() => salary.runDue());
   // 对账: yesterday's bills fetched and reconciled after the platforms publish them (leased runs).
   const recon = new ReconService(store, clock, gatewayRegistry, openBill, workerId, opts.recon);
   operations.addJob(() => recon.runScheduled());
   const reconDiffs = new ReconWorkflow(store, clock, payments, refunds);
+  const reconOffline = offline ? offline.recon(recon, reconDiffs) : new OfflineRecon(recon, reconDiffs, clock, null);
   const scheduler = new ExpiryScheduler(async () => (await payments.closeOverdue()).cancelled, opts.expiryIntervalMs || 30_000, (e) => console.error('[expiry]', e));
   if (opts.expiryIntervalMs !== 0) scheduler.start();
   return {
@@ -176,12 +217,17 @@ export async function openApp(opts: AppOptions): Promise<App> {
     refunds,
     recon,
     reconDiffs,
+    reconOffline,
+    reconBills: new PlatformBills(gatewayRegistry, recon, clock),
+    reconReports: new ReconReportService(store, clock),
     metrics,
-    users: new UserService(store, clock),
+    users: offline ? offline.users() : new UserService(store, clock),
     sensitive: new SensitiveService(store, clock),
     approvals,
     suppliers,
     supplierPayments,
+    batches,
+    salary,
     vouchers,
     transferHandlers,
     audit: new AuditService(store, hasher),
@@ -199,8 +245,10 @@ export async function openApp(opts: AppOptions): Promise<App> {
     async close() {
       await scheduler.stop();
       await operations.close();
+      await batches.stop().catch(() => undefined);
       await refunds.releaseAll().catch(() => undefined);
       await recon.releaseAll().catch(() => undefined);
+      await reconOffline.close();
       await store.close();
     },
   };

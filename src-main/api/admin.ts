@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { SUPPLIER_VOCABULARY } from '../core/suppliers/supplier-payment';
+import { BATCH_VOCABULARY } from '../core/batches/batch-vocabulary';
+import { SALARY_VOCABULARY } from '../core/salary/salary-vocabulary';
 import { SENSITIVE_ENTITY_TYPES, SENSITIVE_FIELD_LABELS } from '../core/access/masking';
 import { PERMISSION_GROUPS, PERMISSION_LABELS, PERMISSIONS, ROLE_LABELS, ROLES, type Permission } from '../core/access/permissions';
 import { CHANNEL_FIELD_LABELS } from '../core/channels/channel-field-labels';
-import { DIFF_TYPE_LABELS } from '../core/reconciliation/recon-diff';
+import { RECON_VOCABULARY } from '../core/reconciliation/recon-vocabulary';
 import { AUDIT_ACTION_LABELS, AUDIT_ENTITY_LABELS, AUDIT_FIELD_LABELS } from '../core/audit/audit-vocabulary';
 import { DomainError } from '../core/errors';
 import { ORDER_STATUS_LABELS, ORDER_TYPE_LABELS, PAYMENT_METHOD_LABELS, CANCEL_REASON_LABELS } from '../core/orders/order-types';
@@ -175,10 +177,12 @@ export const adminChannels = {
       auditEntities: AUDIT_ENTITY_LABELS,
       auditFields: AUDIT_FIELD_LABELS,
       channelFields: CHANNEL_FIELD_LABELS,
-      diffTypes: DIFF_TYPE_LABELS,
+      ...RECON_VOCABULARY,
       ...STAY_VOCABULARY,
       ...REFUND_VOCABULARY,
       ...SUPPLIER_VOCABULARY,
+      ...BATCH_VOCABULARY,
+      ...SALARY_VOCABULARY,
     }),
   }),
 };

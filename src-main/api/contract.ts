@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { adminChannels } from './admin';
 import { approvalsChannels } from './approvals';
 import { auditChannels } from './audit';
+import { batchesChannels } from './batches';
 import { bookingsChannels } from './bookings';
 import type { ChannelSpec } from './channel';
 import { channelsChannels } from './channels';
@@ -13,6 +14,7 @@ import { paymentsChannels } from './payments';
 import { reconChannels } from './reconciliation';
 import { refundsChannels } from './refunds';
 import type { Result } from './result';
+import { salaryChannels } from './salary';
 import { settingsChannels } from './settings';
 import { suppliersChannels } from './suppliers';
 import { transactionsChannels } from './transactions';
@@ -38,6 +40,8 @@ export const contract = {
   ...refundsChannels,
   ...approvalsChannels,
   ...reconChannels,
+  ...batchesChannels,
+  ...salaryChannels,
 };
 
 export type Contract = typeof contract;

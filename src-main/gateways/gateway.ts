@@ -170,6 +170,13 @@ export interface Gateway {
   queryRefund(orderNo: string, refundNo: string): Promise<RefundStatus>;
   transfer(req: TransferRequest): Promise<TransferStatus>;
   queryTransfer(transferNo: string): Promise<TransferStatus>;
+  /**
+   * Withdraws a transfer the payee has not accepted yet (WeChat 撤销转账 of a WAIT_USER_CONFIRM bill).
+   * The answer is the bill's state after the request: usually still in progress (CANCELING) — the
+   * final CANCELLED, or SUCCESS when the payee confirmed first, comes by notification or query.
+   * Platforms whose transfers need no confirmation do not offer it.
+   */
+  cancelTransfer?(transferNo: string): Promise<TransferStatus>;
   downloadBill(req: BillRequest): Promise<BillFile>;
   /** Verifies (signature, timestamp, app/merchant ids), decrypts and parses; throws NotificationRejected. */
   verifyNotification(req: InboundRequest): Promise<VerifiedNotification>;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '../app';
 import { routeOrders } from '../api/rest/orders-rest';
 import { routeRefunds } from '../api/rest/refunds-rest';
+import { routeBatches } from '../api/rest/batch-rest';
 import { fail, type RestReply } from '../api/rest/rest-envelope';
 import type { Platform } from '../gateways/gateway';
 import { ApiClientAuth } from '../security/api-client-auth';
@@ -129,7 +130,7 @@ export async function startPaymentServer(opts: ServerOptions): Promise<PaymentSe
           }
         }
         const call = { method: req.method ?? 'GET', path, query: url.searchParams, body: input, clientId: who.clientId };
-        const r = (await routeOrders(app, call)) ?? (await routeRefunds(app, call));
+        const r = (await routeOrders(app, call)) ?? (await routeRefunds(app, call)) ?? (await routeBatches(app, call));
         const status = r?.status ?? 404;
         logger.log({ level: status >= 500 ? 'error' : 'info', category: 'operation', event: 'rest.call', message: `${req.method ?? 'GET'} ${path} → ${status}`, fields: { client: who.clientId, method: req.method, path, status } });
         tap({ op: 'rest', client: who.clientId, method: req.method, path, status });

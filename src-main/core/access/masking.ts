@@ -73,6 +73,10 @@ export const SENSITIVE_FIELDS = {
     alipayLogin: { kind: 'payee_account', label: '支付宝账号' },
     contactPhone: { kind: 'phone', label: '联系电话' },
   },
+  employee: {
+    account: { kind: 'payee_account', label: '员工收款账号' },
+    phone: { kind: 'phone', label: '员工手机号' },
+  },
 } as const satisfies Record<string, Record<string, { kind: SensitiveKind; label: string }>>;
 export type SensitiveEntityType = keyof typeof SENSITIVE_FIELDS;
 export const SENSITIVE_ENTITY_TYPES = Object.keys(SENSITIVE_FIELDS) as SensitiveEntityType[];

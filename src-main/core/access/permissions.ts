@@ -43,6 +43,14 @@ export const PERMISSIONS = [
   'recon:view',
   'recon:run',
   'recon:resolve',
+  // Batch payouts (issue 7): view batches and progress, create / submit / fix and re-send items, pause / resume / cancel.
+  'batch:view',
+  'batch:create',
+  'batch:execute',
+  // Salaries (issue 7): employees and monthly sheets, filling them, reviewing them (maker-checker).
+  'salary:view',
+  'salary:edit',
+  'salary:review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -85,6 +93,12 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   'recon:view': '查看对账结果与差异',
   'recon:run': '执行对账（导入账单、重新对账）',
   'recon:resolve': '处理对账差异（分派、备注、处理动作）',
+  'batch:view': '查看批量付款任务与执行进度',
+  'batch:create': '创建批量付款（导入、提交审批、修改失败项并重新发送）',
+  'batch:execute': '执行批量付款（暂停、继续、取消、发送速率）',
+  'salary:view': '查看员工、薪资表与工资条',
+  'salary:edit': '维护员工、填写与导入薪资表、生成薪资批量付款',
+  'salary:review': '审核薪资表（不能审核自己填写的薪资表）',
 };
 
 /**
@@ -100,6 +114,8 @@ export const PERMISSION_GROUPS = [
   { key: 'approvals', label: '审批', permissions: ['approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'approval:rules'] },
   { key: 'reconciliation', label: '对账', permissions: ['recon:view', 'recon:run', 'recon:resolve'] },
   { key: 'suppliers', label: '供应商付款', permissions: ['supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view'] },
+  { key: 'batches', label: '批量付款', permissions: ['batch:view', 'batch:create', 'batch:execute'] },
+  { key: 'salary', label: '薪资', permissions: ['salary:view', 'salary:edit', 'salary:review'] },
   { key: 'operations', label: '运行监控', permissions: ['logs:view', 'alerts:view', 'alerts:manage', 'notifications:view'] },
   { key: 'audit', label: '审计', permissions: ['audit:view', 'audit:verify'] },
   { key: 'admin', label: '系统管理', permissions: ['user:view', 'user:manage', 'role:manage', 'settings:view', 'settings:manage', 'channel:configure', 'sensitive:unmask'] },
@@ -124,11 +140,11 @@ export const DEFAULT_ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   accountant: [
     'order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'payment:exceptions', 'stats:view', 'settings:view', 'booking:manage', 'mealbill:manage', 'alerts:view', 'alerts:manage', 'notifications:view',
     'refund:view', 'refund:request', 'refund:execute', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'supplier:manage', 'supplier_payment:create', 'supplier_payment:execute', 'voucher:view',
-    'recon:view', 'recon:run', 'recon:resolve',
+    'recon:view', 'recon:run', 'recon:resolve', 'salary:view', 'salary:edit', 'batch:view', 'batch:create', 'batch:execute',
   ],
-  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage', 'refund:view', 'refund:request', 'supplier:view', 'voucher:view', 'recon:view'],
-  approver: ['order:view', 'transaction:view', 'stats:view', 'refund:view', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'voucher:view', 'recon:view'],
-  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view', 'refund:view', 'approval:view', 'supplier:view', 'voucher:view', 'recon:view'],
+  cashier: ['order:view', 'order:create', 'order:cancel', 'transaction:view', 'payment:collect', 'booking:manage', 'mealbill:manage', 'refund:view', 'refund:request', 'supplier:view', 'voucher:view', 'recon:view', 'batch:view'],
+  approver: ['order:view', 'transaction:view', 'stats:view', 'refund:view', 'approval:view', 'approval:refund', 'approval:supplier_payment', 'approval:payout_batch', 'supplier:view', 'voucher:view', 'recon:view', 'salary:view', 'salary:review', 'batch:view'],
+  auditor: ['order:view', 'transaction:view', 'payment:exceptions', 'stats:view', 'audit:view', 'audit:verify', 'user:view', 'settings:view', 'logs:view', 'alerts:view', 'notifications:view', 'refund:view', 'approval:view', 'supplier:view', 'voucher:view', 'recon:view', 'salary:view', 'batch:view'],
 };
 
 export function roleAllows(granted: ReadonlySet<Permission>, access: Access, loggedIn: boolean): boolean {

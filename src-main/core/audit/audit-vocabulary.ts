@@ -3,7 +3,10 @@
  * object, and the field names inside before/after snapshots. Served to the renderer through
  * `meta.vocabulary`, so a new action gets its words where it is written.
  */
+import { BATCH_AUDIT_ACTION_LABELS, BATCH_AUDIT_ENTITY_LABELS } from '../batches/batch-vocabulary';
 import { CHANNEL_FIELD_LABELS } from '../channels/channel-field-labels';
+import { RECON_AUDIT_ACTION_LABELS, RECON_AUDIT_ENTITY_LABELS } from '../reconciliation/recon-vocabulary';
+import { SALARY_AUDIT_ACTION_LABELS, SALARY_AUDIT_ENTITY_LABELS, SALARY_AUDIT_FIELD_LABELS } from '../salary/salary-vocabulary';
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'order.create': '创建订单',
@@ -72,6 +75,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'approval.rules': '修改审批规则',
   'role.permissions': '修改角色权限',
   'sensitive.reveal': '查看完整敏感信息',
+  ...SALARY_AUDIT_ACTION_LABELS,
+  ...BATCH_AUDIT_ACTION_LABELS,
+  ...RECON_AUDIT_ACTION_LABELS,
 };
 
 export const AUDIT_ENTITY_LABELS: Record<string, string> = {
@@ -92,6 +98,9 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   approval: '审批申请',
   approval_rules: '审批规则',
   role: '角色',
+  ...SALARY_AUDIT_ENTITY_LABELS,
+  ...BATCH_AUDIT_ENTITY_LABELS,
+  ...RECON_AUDIT_ENTITY_LABELS,
 };
 
 export const AUDIT_FIELD_LABELS: Record<string, string> = {
@@ -211,4 +220,5 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   paymentTermDays: '付款周期',
   reportedFen: '平台报告金额',
   payeeName: '收款单位',
+  ...SALARY_AUDIT_FIELD_LABELS,
 };

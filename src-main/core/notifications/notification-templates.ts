@@ -3,6 +3,8 @@
  * templates by code. A template's parameters are plain strings, already formatted for reading
  * (amounts in yuan, times in Asia/Shanghai), so every provider sends the same words.
  */
+import { BATCH_NOTIFICATION_TEMPLATES } from '../batches/batch-vocabulary';
+
 export const OUTBOX_CHANNELS = ['sms', 'wechat_template', 'email'] as const;
 export type OutboxChannelCode = (typeof OUTBOX_CHANNELS)[number];
 export const OUTBOX_CHANNEL_LABELS: Record<OutboxChannelCode, string> = { sms: '短信', wechat_template: '微信模板消息', email: '电子邮件' };
@@ -29,6 +31,12 @@ export const NOTIFICATION_TEMPLATES: Record<string, Template> = {
     label: '供应商付款通知',
     render: (p) => `${p.supplier ?? ''}：付款单 ${p.paymentNo ?? ''} 已于 ${p.paidAt ?? ''} 通过${p.channel ?? ''}付款 ${p.amount ?? ''} 元至账户 ${p.account ?? ''}，请查收。`,
   },
+  salary_payslip: {
+    label: '工资条',
+    render: (p) =>
+      `${p.name ?? ''}，您 ${p.month ?? ''} 的工资已于 ${p.paidAt ?? ''} 通过${p.channel ?? ''}发放至 ${p.account ?? ''}：应发 ${p.gross ?? ''} 元（基本工资 ${p.base ?? ''}，工作量 ${p.workload ?? ''}，津贴 ${p.allowance ?? ''}），扣款 ${p.deduction ?? ''} 元，实发 ${p.net ?? ''} 元。`,
+  },
+  ...BATCH_NOTIFICATION_TEMPLATES,
   meal_bill_reminder: {
     label: '餐费账单提醒',
     render: (p) => `您有一笔餐费账单 ${p.billNo ?? ''} 待支付，金额 ${p.amount ?? ''} 元，请于 ${p.dueAt ?? ''} 前完成支付。`,

@@ -34,6 +34,14 @@ export interface AlipayBooksOptions {
   buyerLogonId: string;
 }
 
+/** Alipay's wording of the transfer errors the transfer_fail fault may name. */
+const TRANSFER_FAIL_MESSAGES: Record<string, string> = {
+  PAYEE_NOT_EXIST: '收款账号不存在',
+  PAYEE_USER_INFO_ERROR: '支付宝账号和姓名不匹配，请确认姓名是否正确',
+  PAYER_BALANCE_NOT_ENOUGH: '付款方余额不足',
+  PAYEE_ACCOUNT_STATUS_ERROR: '收款方账户状态异常',
+};
+
 export class AlipayBooks {
   readonly ledger = new SimLedger('');
   private seq = 0;
@@ -173,7 +181,8 @@ export class AlipayBooks {
     return ok(reply);
   }
 
-  transfer(biz: Biz): Reply {
+  /** `failure` (the transfer_fail fault) is asked only for a new out_biz_no: a business error of that code. */
+  transfer(biz: Biz, failure: () => string | undefined = () => undefined): Reply {
     const transferNo = text(biz, 'out_biz_no');
     const fen = amount(biz.trans_amount);
     const payee = (typeof biz.payee_info === 'object' && biz.payee_info !== null ? biz.payee_info : {}) as Biz;
@@ -187,6 +196,8 @@ export class AlipayBooks {
       if (existing.amountFen !== fen || existing.account !== identity) return fail('PAYMENT_INFO_INCONSISTENCY', '两次请求商户单号一样，但是参数不一致');
       return ok(this.transferReply(transferNo));
     }
+    const forced = failure();
+    if (forced) return fail(forced, TRANSFER_FAIL_MESSAGES[forced] ?? '转账失败');
     const idType = text(payee, 'identity_type');
     const known = this.opts.payees;
     if ((idType === 'ALIPAY_USER_ID' && !/^2088\d{12}$/.test(identity)) || (known && !(identity in known))) return fail('PAYEE_NOT_EXIST', '收款账号不存在');

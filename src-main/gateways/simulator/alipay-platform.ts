@@ -201,7 +201,7 @@ export class AlipayPlatform implements SimPlatform {
       case 'alipay.trade.fastpay.refund.query':
         return b.refundQuery(biz);
       case 'alipay.fund.trans.uni.transfer':
-        return b.transfer(biz);
+        return b.transfer(biz, () => this.faults.take(op, 'transfer_fail')?.code);
       case 'alipay.fund.trans.common.query':
         return b.transferQuery(biz);
       default:

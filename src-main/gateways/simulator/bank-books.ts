@@ -4,7 +4,7 @@ import type { BankBillRow } from '../bank/bank-bill';
 import { billTime, dateFromWire, fenFromWire, fenToWire, timeFromWire, timeToWire } from '../bank/bank-wire';
 import {
   ACCOUNT_PATTERN, CARD_TOKEN_PATTERN, CURRENCY, NUMBER_PATTERN, REFUND_WINDOW_MS, SMS_CODE_TTL_MS, SMS_MAX_WRONG,
-  TRANSFER_FAIL_TEXT, type BankErrorCode, type PayType, type TradeStatusCode, type TransferFailCode,
+  TRANSFER_FAIL_TEXT, isTransferFailCode, type BankErrorCode, type PayType, type TradeStatusCode, type TransferFailCode,
 } from '../bank/protocol';
 import { SimLedger, type SimRefund, type SimTrade, type SimTransfer } from './ledger';
 
@@ -67,6 +67,7 @@ export class BankBooks {
   private readonly reserved = new Set<string>();
   private readonly refundFee = new Map<string, Fen>();
   private readonly transferFail = new Map<string, TransferFailCode>();
+  private readonly forcedFail = new Map<string, TransferFailCode>();
   private balance: Fen;
 
   constructor(
@@ -230,7 +231,8 @@ export class BankBooks {
     return this.refundFields(r);
   }
 
-  transfer(f: F): { fields: Record<string, string>; transfer: SimTransfer; fresh: boolean } {
+  /** `failCode` (the transfer_fail fault) makes a new transfer end FAILED with that code when the receiving bank answers. */
+  transfer(f: F, failCode?: string): { fields: Record<string, string>; transfer: SimTransfer; fresh: boolean } {
     const transferNo = need(f, 'transfer_no', NUMBER_PATTERN);
     const amountFen = amount(f, 'txn_amt');
     const account = need(f, 'payee_account', ACCOUNT_PATTERN);
@@ -245,6 +247,7 @@ export class BankBooks {
     const now = this.now();
     const transfer: SimTransfer = { transferNo, amountFen, account, name, remark: f.remark ?? '', state: 'processing', platformTransferNo: this.ledger.nextNumber(now), createdAt: now, notifyUrl };
     this.ledger.transfers.set(transferNo, transfer);
+    if (failCode && isTransferFailCode(failCode)) this.forcedFail.set(transferNo, failCode);
     this.balance -= amountFen;
     return { fields: this.transferFields(transfer), transfer, fresh: true };
   }
@@ -253,8 +256,8 @@ export class BankBooks {
   settleTransfer(t: SimTransfer, force: boolean): void {
     if (t.state !== 'processing' || (!force && this.now() < t.createdAt + this.options.transferDelayMs)) return;
     const holder = this.options.accounts[t.account];
-    const code: TransferFailCode | undefined = t.account.endsWith('0000') ? 'ACCOUNT_INVALID' : t.account.endsWith('9999') ? 'ACCOUNT_FROZEN'
-      : t.account.endsWith('5030') ? 'BANK_UNAVAILABLE' : holder !== undefined && holder !== t.name ? 'ACCOUNT_NAME_MISMATCH' : undefined;
+    const code: TransferFailCode | undefined = this.forcedFail.get(t.transferNo) ?? (t.account.endsWith('0000') ? 'ACCOUNT_INVALID' : t.account.endsWith('9999') ? 'ACCOUNT_FROZEN'
+      : t.account.endsWith('5030') ? 'BANK_UNAVAILABLE' : holder !== undefined && holder !== t.name ? 'ACCOUNT_NAME_MISMATCH' : undefined);
     if (code) {
       Object.assign(t, { state: 'failed', failReason: TRANSFER_FAIL_TEXT[code] });
       this.transferFail.set(t.transferNo, code);

@@ -69,7 +69,7 @@ export class BankPlatform implements SimPlatform {
       [BANK_PATHS.close]: { method: 'POST', operation: 'close', run: (f) => b.close(f, this.faults.take('close', 'pay_after_close') !== undefined) },
       [BANK_PATHS.refund]: { method: 'POST', operation: 'refund', run: (f) => this.notices.afterRefund(b.refund(f)) },
       [BANK_PATHS.refundQuery]: { method: 'POST', operation: 'query_refund', run: (f) => b.refundQuery(f) },
-      [BANK_PATHS.transfer]: { method: 'POST', operation: 'transfer', run: (f) => this.notices.afterTransfer(b.transfer(f)) },
+      [BANK_PATHS.transfer]: { method: 'POST', operation: 'transfer', run: (f) => this.notices.afterTransfer(b.transfer(f, this.faults.take('transfer', 'transfer_fail')?.code)) },
       [BANK_PATHS.transferQuery]: { method: 'POST', operation: 'query_transfer', run: (f) => b.transferQuery(f) },
     };
   }

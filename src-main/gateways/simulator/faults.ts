@@ -8,7 +8,9 @@
  *  - notify_bad_signature / notify_amount_mismatch: the next notification is forged or wrong;
  *  - notify_duplicate: the next notification is delivered twice;
  *  - notify_delay_ms: the next notification waits that long first (reordering);
- *  - pay_after_close: the next close succeeds, then the payer's money still arrives (late payment).
+ *  - pay_after_close: the next close succeeds, then the payer's money still arrives (late payment);
+ *  - transfer_fail: the next new transfer fails at the platform with `code` (WeChat: the bill ends FAIL
+ *    with that fail_reason; Alipay: the business error `code`; bank: the receiving bank's fail_code).
  */
 export type FaultKind =
   | 'timeout_after_effect'
@@ -19,7 +21,8 @@ export type FaultKind =
   | 'notify_amount_mismatch'
   | 'notify_duplicate'
   | 'notify_delay_ms'
-  | 'pay_after_close';
+  | 'pay_after_close'
+  | 'transfer_fail';
 
 export interface Fault {
   kind: FaultKind;
@@ -27,6 +30,8 @@ export interface Fault {
   operation?: string;
   /** For notify_delay_ms. */
   ms?: number;
+  /** For transfer_fail: the platform's failure code (e.g. NAME_NOT_CORRECT, PAYEE_USER_INFO_ERROR, ACCOUNT_INVALID). */
+  code?: string;
 }
 
 export class FaultPlan {

@@ -9,7 +9,7 @@ import type { SimLedger, SimTrade } from './ledger';
 import { send, type SimContext, type SimPlatform, type SimRequest } from './sim-http';
 import { downloadBillFile, requestTradeBill, tradeBill } from './wechat-sim-bill';
 import { readBody, WechatSimCore, wxError, type SimReply, type WechatSimOptions } from './wechat-sim-core';
-import { createRefund, createTransfer, finishTransfer, queryRefund, queryTransfer } from './wechat-sim-funds';
+import { cancelTransfer, createRefund, createTransfer, expireTransfer, finishTransfer, queryRefund, queryTransfer } from './wechat-sim-funds';
 import { sendNotice } from './wechat-sim-notify';
 
 export type { WechatSimOptions } from './wechat-sim-core';
@@ -94,6 +94,7 @@ export class WechatPlatform implements SimPlatform {
     const byTrade = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(path);
     const refundNo = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
     const billNo = /^\/v3\/fund-app\/mch-transfer\/transfer-bills\/out-bill-no\/([^/]+)$/.exec(path);
+    const cancelNo = /^\/v3\/fund-app\/mch-transfer\/transfer-bills\/out-bill-no\/([^/]+)\/cancel$/.exec(path);
     const post = req.method === 'POST';
     if (post && (path === '/v3/pay/transactions/jsapi' || path === '/v3/pay/transactions/native')) {
       await c.run('create', req, res, () => this.create(req, path.endsWith('jsapi') ? 'JSAPI' : 'NATIVE'));
@@ -109,6 +110,8 @@ export class WechatPlatform implements SimPlatform {
       await c.run('transfer', req, res, () => createTransfer(c, req));
     } else if (billNo && get) {
       await c.run('query_transfer', req, res, () => queryTransfer(c, decodeURIComponent(billNo[1] ?? '')));
+    } else if (cancelNo && post) {
+      await c.run('cancel_transfer', req, res, () => cancelTransfer(c, decodeURIComponent(cancelNo[1] ?? '')));
     } else if (get && path === '/v3/bill/tradebill') {
       await c.run('bill', req, res, () => requestTradeBill(c, req));
     } else if (get && path === '/v3/billdownload/file') {
@@ -230,6 +233,7 @@ export class WechatPlatform implements SimPlatform {
   confirmTransfer(transferNo: string): object {
     const t = this.core.ledger.transfers.get(transferNo);
     if (!t) throw new Error(`转账单 ${transferNo} 不存在`);
+    expireTransfer(this.core, t);
     if (t.state !== 'wait_user_confirm') throw new Error(`转账单状态为 ${t.state}，不能确认收款`);
     finishTransfer(this.core, t);
     return { transferNo: t.transferNo, state: t.state };

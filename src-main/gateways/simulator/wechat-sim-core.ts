@@ -14,7 +14,8 @@ import { hang, send, type SimContext, type SimRequest } from './sim-http';
  * with the PLATFORM key over `TS\nNONCE\nBODY\n` with Wechatpay-* headers.
  *
  * Faults (FaultPlan) are taken per operation: create, query, close, refund, query_refund, transfer,
- * query_transfer, bill, bill_download for requests; pay, refund, transfer for the notifications they cause.
+ * query_transfer, cancel_transfer, bill, bill_download for requests; pay, refund, transfer for the notifications
+ * they cause; transfer_fail (taken by a new transfer bill).
  */
 export interface WechatSimOptions {
   mchid: string;
@@ -28,6 +29,8 @@ export interface WechatSimOptions {
   refundSettleMs?: number;
   /** When set, a transfer's payee "confirms" this long after the bill is created; otherwise only confirmTransfer(). */
   autoConfirmTransferMs?: number;
+  /** A bill still WAIT_USER_CONFIRM this long after its creation (platform clock) is closed as CANCELLED. Default 24 h. */
+  transferConfirmExpiryMs?: number;
   /** 费率 in hundredths of a percent for the bill's 手续费. Default 60 (0.60%). */
   feeRateBp?: number;
 }

@@ -16,6 +16,13 @@ import { sendNotice } from './wechat-sim-notify';
  *    /sim/wechat/transfer-bills/{out_bill_no}/confirm from the sandbox UI) or automatically after
  *    `autoConfirmTransferMs`; then SUCCESS and MCHTRANSFER.BILL.FINISHED. A real name (user_name) must be
  *    encrypted for the platform key named by Wechatpay-Serial, and is required from ¥2,000.
+ *  - a bill left WAIT_USER_CONFIRM for `transferConfirmExpiryMs` (24 h) is closed as CANCELLED, seen by
+ *    the next query (lazily: the platform's own timer is not simulated);
+ *  - 撤销转账 (…/out-bill-no/{no}/cancel) of a WAIT_USER_CONFIRM bill answers CANCELING, the bill is
+ *    CANCELLED right after (query) and MCHTRANSFER.BILL.FINISHED tells so; a bill in any other state
+ *    cannot be cancelled (400 INVALID_REQUEST), an unknown one is 404 NOT_FOUND;
+ *  - the transfer_fail fault: the next new bill is PROCESSING, then FAIL with the fault's code as
+ *    fail_reason (NAME_NOT_CORRECT, OPENID_INVALID…), notified like any final state.
  * Sources: PROTOCOLS.md §2; pay.weixin.qq.com/doc/v3/partner/4012709253 (refunds);
  * docs/merchant/apis/mch-trans/transfer-bill/transfer-to-user.html (transfers).
  */
@@ -155,6 +162,7 @@ export function createTransfer(core: WechatSimCore, req: SimRequest): SimReply {
   const d = b.data;
   if (d.appid !== core.opts.appid) return wxError(400, 'INVALID_REQUEST', 'appid 与商户号不匹配');
   const existing = core.ledger.transfers.get(d.out_bill_no);
+  if (existing) expireTransfer(core, existing);
   if (existing) {
     if (existing.amountFen !== d.transfer_amount || existing.account !== d.openid) return wxError(400, 'INVALID_REQUEST', '商户单号重复，且与原单据信息不一致');
     return { status: 200, body: createdJson(core, existing) };
@@ -181,9 +189,64 @@ export function createTransfer(core: WechatSimCore, req: SimRequest): SimReply {
     notifyUrl: d.notify_url ?? '',
   };
   core.ledger.transfers.set(t.transferNo, t);
+  const failure = core.faults.take('transfer', 'transfer_fail');
+  if (failure) {
+    t.state = 'processing';
+    failTransfer(core, t, failure.code ?? 'NAME_NOT_CORRECT');
+    return { status: 200, body: createdJson(core, t) };
+  }
   packageInfos.set(t, `ABBQO+oYAAABAAAAAAAk${core.alnum(40)}`);
   if (core.opts.autoConfirmTransferMs !== undefined) finishTransfer(core, t, core.opts.autoConfirmTransferMs);
   return { status: 200, body: createdJson(core, t) };
+}
+
+/** Closes a bill left unconfirmed past the platform's window (lazily, when the bill is next looked at). */
+export function expireTransfer(core: WechatSimCore, t: SimTransfer): void {
+  const window = core.opts.transferConfirmExpiryMs ?? 24 * 3600_000;
+  if (t.state === 'wait_user_confirm' && core.now() - t.createdAt >= window) t.state = 'cancelled';
+}
+
+/** The bill fails at the platform (after the answer to the create): FAIL with `reason`, notified. */
+function failTransfer(core: WechatSimCore, t: SimTransfer, reason: string): void {
+  const fail = () => {
+    if (t.state !== 'processing') return;
+    t.state = 'failed';
+    t.failReason = reason;
+  };
+  if (!t.notifyUrl) return fail();
+  sendNotice(core, {
+    url: t.notifyUrl,
+    eventType: 'MCHTRANSFER.BILL.FINISHED',
+    summary: '商家转账单据终态通知',
+    originalType: 'mch_payment',
+    faultOp: 'transfer',
+    key: `MCHTRANSFER:${t.transferNo}`,
+    beforeFirst: fail,
+    delayMs: 50,
+    resource: (delta) => transferJson(core, t, delta),
+  });
+}
+
+/** 撤销转账: only a bill still waiting for its payee; the answer is CANCELING, the bill CANCELLED right after. */
+export function cancelTransfer(core: WechatSimCore, transferNo: string): SimReply {
+  const t = core.ledger.transfers.get(transferNo);
+  if (!t) return wxError(404, 'NOT_FOUND', '记录不存在');
+  expireTransfer(core, t);
+  const answer = (state: string) => ({ status: 200, body: { out_bill_no: t.transferNo, transfer_bill_no: t.platformTransferNo, state, update_time: rfc3339(core.now()) } });
+  if (t.state === 'cancelled') return answer('CANCELLED');
+  if (t.state !== 'wait_user_confirm') return wxError(400, 'INVALID_REQUEST', '单据当前状态不允许撤销');
+  t.state = 'cancelled';
+  if (t.notifyUrl)
+    sendNotice(core, {
+      url: t.notifyUrl,
+      eventType: 'MCHTRANSFER.BILL.FINISHED',
+      summary: '商家转账单据终态通知',
+      originalType: 'mch_payment',
+      faultOp: 'transfer',
+      key: `MCHTRANSFER:${t.transferNo}`,
+      resource: (delta) => transferJson(core, t, delta),
+    });
+  return answer('CANCELING');
 }
 
 function createdJson(core: WechatSimCore, t: SimTransfer): object {
@@ -192,6 +255,7 @@ function createdJson(core: WechatSimCore, t: SimTransfer): object {
 
 export function queryTransfer(core: WechatSimCore, transferNo: string): SimReply {
   const t = core.ledger.transfers.get(transferNo);
+  if (t) expireTransfer(core, t);
   return t ? { status: 200, body: transferJson(core, t) } : wxError(404, 'NOT_FOUND', '记录不存在');
 }
 

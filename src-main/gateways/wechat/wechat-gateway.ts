@@ -225,6 +225,25 @@ export class WechatPayGateway implements Gateway {
     return this.transferStatus(bill, transferNo, bill.transfer_amount);
   }
 
+  /**
+   * 撤销转账 (POST …/transfer-bills/out-bill-no/{out_bill_no}/cancel): accepted only before the payee
+   * confirms; the answer `{out_bill_no, transfer_bill_no, state: CANCELING|CANCELLED, update_time}`
+   * carries no amount (wechatpay-im/website openapi/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/
+   * {out_bill_no}/cancel.md: "返回成功仅表示撤销请求已受理…以最终查询单据返回状态为准"). A bill that can no
+   * longer be cancelled (the payee confirmed, it failed) is a business refusal: the bill is queried instead.
+   */
+  async cancelTransfer(transferNo: string): Promise<TransferStatus> {
+    let r;
+    try {
+      r = await this.client.call('POST', `/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/${encodeURIComponent(transferNo)}/cancel`, {});
+    } catch (e) {
+      if (e instanceof GatewayRejected && !e.retryable && e.code !== 'NOT_FOUND') return this.queryTransfer(transferNo);
+      throw e;
+    }
+    const bill = parsed(wxTransferBillSchema, r.json, '撤销转账应答');
+    return this.transferStatus(bill, transferNo, bill.transfer_amount ?? 0);
+  }
+
   private transferStatus(b: WxTransferBill, transferNo: string, amountFen: number): TransferStatus {
     if (b.out_bill_no !== transferNo) throw new ResponseUnverified('wechat', `转账应答的商户单号 ${b.out_bill_no} 与请求不符`);
     const state = TRANSFER_STATES[b.state];

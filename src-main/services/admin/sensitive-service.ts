@@ -29,6 +29,11 @@ const RESOLVERS: { [E in SensitiveEntityType]: Resolver<E> } = {
     if (!s) return null;
     return { accountNo: s.accountNo || null, wechatOpenId: s.wechatOpenId || null, alipayLogin: s.alipayLogin || null, contactPhone: s.contactPhone || null };
   },
+  employee: async (tx, id) => {
+    if (!/^[1-9]\d{0,9}$/.test(id)) return null;
+    const e = await tx.salary.findEmployee(Number(id));
+    return e ? { account: e.account || null, phone: e.phone || null } : null;
+  },
 };
 
 /**

@@ -3,6 +3,7 @@ import { MAX_FEN, type Fen } from '../../core/money';
 import { DEFAULT_EXPIRY_MINUTES, type ExpiryMinutes } from '../../core/orders/order-expiry';
 import { ORDER_TYPES } from '../../core/orders/order-types';
 import { snapshot } from '../../core/audit/audit-record';
+import { payoutScheduleOf, validatePayoutSchedule, type PayoutSchedule } from '../../core/salary/payout-schedule';
 import type { Clock } from '../../core/time';
 import type { Store, Tx } from '../../db/store';
 import type { Actor } from '../actor';
@@ -20,6 +21,7 @@ export const DEFAULT_ORDER_SETTINGS: OrderSettings = {
 };
 
 const KEY = 'order';
+const PAYOUT_KEY = 'payout_schedule';
 
 export class SettingsService {
   constructor(
@@ -60,6 +62,26 @@ export class SettingsService {
           before: snapshot({ expiryMinutes: before.expiryMinutes, maxOrderAmountFen: before.maxOrderAmountFen }),
           after: snapshot(value),
         },
+        now,
+      );
+      return value;
+    });
+  }
+
+  /** 发放设置: the salary pay day and the supplier-terms drafting (issue 7); pass `tx` inside a running transaction. */
+  async payoutSchedule(tx?: Tx): Promise<PayoutSchedule & { version: number | null }> {
+    const stored = tx ? await tx.settings.get(PAYOUT_KEY) : await this.store.read((r) => r.settings.get(PAYOUT_KEY));
+    return { ...payoutScheduleOf(stored?.value), version: stored?.version ?? null };
+  }
+
+  async updatePayoutSchedule(actor: Actor, next: PayoutSchedule, expectedVersion: number | null): Promise<PayoutSchedule> {
+    const value = validatePayoutSchedule(next);
+    return this.store.transaction(async (tx) => {
+      const { version: _v, ...before } = await this.payoutSchedule(tx);
+      const now = this.clock.now();
+      await tx.settings.put(PAYOUT_KEY, value, expectedVersion, now);
+      await tx.audit.append(
+        { actorId: actor.id, actorName: actor.name, action: 'salary.schedule.update', entityType: 'settings', entityId: PAYOUT_KEY, before: snapshot(before), after: snapshot(value) },
         now,
       );
       return value;
