@@ -14,11 +14,21 @@ import { MealBillDetailPage } from '../pages/meal-bills/MealBillDetailPage';
 import { MealBillsPage } from '../pages/meal-bills/MealBillsPage';
 import { MealBillReceipt } from '../print/MealBillReceipt';
 import { PaymentVoucher } from '../print/PaymentVoucher';
+import { ReconReport } from '../print/ReconReport';
 import { PayablesPage } from '../pages/suppliers/PayablesPage';
 import { SupplierPaymentDetailPage } from '../pages/suppliers/SupplierPaymentDetailPage';
 import { SupplierPaymentsPage } from '../pages/suppliers/SupplierPaymentsPage';
 import { SuppliersPage } from '../pages/suppliers/SuppliersPage';
 import { VouchersPage } from '../pages/suppliers/VouchersPage';
+import { EmployeesPage } from '../pages/salary/EmployeesPage';
+import { PayslipsPage } from '../pages/salary/PayslipsPage';
+import { SalarySheetPage } from '../pages/salary/SalarySheetPage';
+import { BatchDetailPage } from '../pages/batches/BatchDetailPage';
+import { BatchesPage } from '../pages/batches/BatchesPage';
+import { NewBatchPage } from '../pages/batches/NewBatchPage';
+import { BatchReport } from '../print/BatchReport';
+import { OrderedListOutlined } from '@ant-design/icons';
+import { IdcardOutlined, ProjectOutlined, TableOutlined } from '@ant-design/icons';
 import { AccountBookOutlined, BankOutlined, FileDoneOutlined, ShopOutlined } from '@ant-design/icons';
 import { AuditPage } from '../pages/audit/AuditPage';
 import { DashboardPage } from '../pages/dashboard/DashboardPage';
@@ -78,10 +88,19 @@ export const PAGE_ROUTES: PageRoute[] = [
   { path: '/suppliers', element: <SuppliersPage />, permission: 'supplier:view', nav: { label: '供应商', icon: <ShopOutlined />, group: '供应商付款' } },
   { path: '/vouchers', element: <VouchersPage />, permission: 'voucher:view', nav: { label: '付款凭证', icon: <FileDoneOutlined />, group: '供应商付款' } },
   { path: '/vouchers/:voucherNo', element: <PaymentVoucher />, permission: 'voucher:view' },
+  // 薪资与批量付款 (issue 7): the batch pages join this group.
+  { path: '/salary/sheets', element: <SalarySheetPage />, permission: 'salary:view', nav: { label: '薪资表', icon: <TableOutlined />, group: '薪资与批量付款' } },
+  { path: '/salary/employees', element: <EmployeesPage />, permission: 'salary:view', nav: { label: '员工', icon: <IdcardOutlined />, group: '薪资与批量付款' } },
+  { path: '/salary/payslips', element: <PayslipsPage />, permission: 'salary:view', nav: { label: '工资条', icon: <ProjectOutlined />, group: '薪资与批量付款' } },
+  { path: '/batches', element: <BatchesPage />, permission: 'batch:view', nav: { label: '批量付款', icon: <OrderedListOutlined />, group: '薪资与批量付款' } },
+  { path: '/batches/new', element: <NewBatchPage />, permission: 'batch:create' },
+  { path: '/batches/:batchNo', element: <BatchDetailPage />, permission: 'batch:view' },
+  { path: '/batches/:batchNo/report', element: <BatchReport />, permission: 'batch:view' },
   { path: '/refunds', element: <RefundsPage />, permission: 'refund:view', nav: { label: '退款管理', icon: <RollbackOutlined />, group: '退款与审批' } },
   { path: '/payment-exceptions', element: <ExceptionsPage />, permission: 'payment:exceptions', nav: { label: '支付异常', icon: <ExceptionOutlined />, group: '退款与审批' } },
   { path: '/reconciliation', element: <ReconRunsPage />, permission: 'recon:view', nav: { label: '对账工作台', icon: <ReconciliationOutlined />, group: '对账' } },
   { path: '/reconciliation/:runId', element: <ReconRunPage />, permission: 'recon:view' },
+  { path: '/reconciliation/report', element: <ReconReport />, permission: 'recon:view' },
   { path: '/notifications', element: <NotificationsPage />, permission: 'notifications:view', nav: { label: '通知记录', icon: <MessageOutlined />, group: '运行监控' } },
   { path: '/alerts', element: <AlertsPage />, permission: 'alerts:view', nav: { label: '告警', icon: <AlertOutlined />, group: '运行监控' } },
   { path: '/logs', element: <LogsPage />, permission: 'logs:view', nav: { label: '系统日志', icon: <ProfileOutlined />, group: '运行监控' } },
