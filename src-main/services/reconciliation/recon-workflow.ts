@@ -2,14 +2,17 @@ import { snapshot } from '../../core/audit/audit-record';
 import { DomainError } from '../../core/errors';
 import { checkFen, formatYuan } from '../../core/money';
 import { DIFF_TYPE_LABELS } from '../../core/reconciliation/recon-diff';
+import { ADJUSTMENT_ACCOUNT_LABELS, DIFF_STATUS_LABELS } from '../../core/reconciliation/recon-vocabulary';
 import type { Clock } from '../../core/time';
 import type { DiffFilter, DiffResolution, DiffSortField, DiffStatus, ReconDiffDetail } from '../../db/repositories/recon-repository';
 import type { Store, Tx } from '../../db/store';
 import type { Actor } from '../actor';
 import type { PaymentService } from '../payments/payment-service';
 import type { RefundService } from '../refunds/refund-service';
+import { applyBulk, type BulkAction, type BulkConflictMode, type BulkResult, type BulkSelection } from './recon-bulk';
 
-export const DIFF_STATUS_LABELS: Record<DiffStatus, string> = { open: '待处理', in_progress: '处理中', resolved: '已处理', ignored: '已忽略' };
+// The words live in the core vocabulary (served by meta.vocabulary); re-exported for the services that name them.
+export { ADJUSTMENT_ACCOUNT_LABELS, DIFF_STATUS_LABELS };
 export const DIFF_ACTIONS = ['requery', 'accept_platform', 'keep_local', 'refund_duplicate', 'adjust'] as const;
 export type DiffActionKind = (typeof DIFF_ACTIONS)[number];
 export const DIFF_ACTION_LABELS: Record<DiffActionKind, string> = {
@@ -21,7 +24,6 @@ export const DIFF_ACTION_LABELS: Record<DiffActionKind, string> = {
 };
 export const ADJUSTMENT_ACCOUNTS = ['amount', 'fee', 'other'] as const;
 export type AdjustmentAccount = (typeof ADJUSTMENT_ACCOUNTS)[number];
-export const ADJUSTMENT_ACCOUNT_LABELS: Record<AdjustmentAccount, string> = { amount: '金额调整', fee: '手续费调整', other: '其他调整' };
 
 export type DiffAction =
   | { kind: 'requery' }
@@ -58,6 +60,26 @@ export class ReconWorkflow {
 
   list(filter: DiffFilter, sortBy: DiffSortField, sortOrder: 'asc' | 'desc', page: number, pageSize: number) {
     return this.store.read((r) => r.recon.listDiffs(filter, sortBy, sortOrder, page, pageSize));
+  }
+
+  /** "Select all matching the filter": how many and how much, with the change mark a bulk action checks against. */
+  select(filter: DiffFilter) {
+    return this.store.read((r) => r.reconReports.selection(filter));
+  }
+
+  /** A bulk action on many differences: one transaction, one audit entry per difference and one for the bulk (recon-bulk.ts). */
+  bulk(actor: Actor, selection: BulkSelection, action: BulkAction, mode: BulkConflictMode): Promise<BulkResult> {
+    return this.store.transaction((tx) => applyBulk(tx, actor, this.clock.now(), selection, action, mode));
+  }
+
+  /** Who a difference may be assigned to: active users whose role may resolve differences. */
+  async assignees(): Promise<{ id: number; displayName: string }[]> {
+    return this.store.read(async (r) => {
+      const users = (await r.users.list()).filter((u) => u.active);
+      const may = new Map<string, boolean>();
+      for (const role of new Set(users.map((u) => u.role))) may.set(role, (await r.users.permissionsOf(role)).includes('recon:resolve'));
+      return users.filter((u) => may.get(u.role)).map((u) => ({ id: u.id, displayName: u.displayName }));
+    });
   }
 
   /** The side panel: both sides record by record (the differing fields named in `fields`), notes, adjustments. */

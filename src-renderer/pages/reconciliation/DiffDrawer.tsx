@@ -4,20 +4,16 @@ import { call } from '../../app/api';
 import { useAuth, useSession } from '../../app/auth-context';
 import { useChannel } from '../../app/use-channel';
 import { useReportError } from '../../app/use-report-error';
-import { labelOf, useVocabulary } from '../../app/vocabulary-context';
+import type { Vocabulary } from '../../app/api-types';
+import { labelOf, optionsOf, useVocabulary } from '../../app/vocabulary-context';
 import { FormModal } from '../../components/FormModal';
 import { LoadError } from '../../components/LoadError';
 import { Money } from '../../components/Money';
 import { formatTime } from '../../components/time-format';
 import {
-  ADJUSTMENT_ACCOUNT_LABELS,
   DIFF_STATUS_COLORS,
-  DIFF_STATUS_LABELS,
   DIFF_TYPE_COLORS,
   mono,
-  RECORD_KIND_LABELS,
-  RECORD_STATE_LABELS,
-  RESOLUTION_LABELS,
   type AdjustmentAccount,
   type DiffAction,
   type DiffStatus,
@@ -28,21 +24,25 @@ import {
 const none = <Typography.Text type="secondary">—</Typography.Text>;
 const HIGHLIGHT = '#fff1f0';
 
-/** The compared fields, and which of the difference's `fields` marks each as differing. */
-const FIELD_ROWS: { key: string; label: string; mark: string[]; show: (r: StagedRecord) => React.ReactNode }[] = [
-  { key: 'presence', label: '记录', mark: ['presence', 'count'], show: (r) => `${r.side === 'local' ? '本地' : '平台'}${RECORD_KIND_LABELS[r.kind]}记录` },
-  { key: 'key', label: '对账单号', mark: [], show: (r) => <span style={mono}>{r.key}</span> },
-  { key: 'orderNo', label: '订单号', mark: [], show: (r) => <span style={mono}>{r.orderNo}</span> },
-  { key: 'platformNo', label: '平台交易号', mark: ['count'], show: (r) => (r.platformNo ? <span style={mono}>{r.platformNo}</span> : none) },
-  { key: 'amount', label: '金额', mark: ['amount'], show: (r) => <Money fen={r.amountFen} strong /> },
-  { key: 'fee', label: '手续费', mark: ['fee'], show: (r) => (r.feeFen === null ? none : <Money fen={r.feeFen} />) },
-  { key: 'state', label: '状态', mark: ['state'], show: (r) => RECORD_STATE_LABELS[r.state] + (r.sourceState && r.sourceState.toLowerCase() !== r.state ? `（${r.sourceState}）` : '') },
-  { key: 'at', label: '时间', mark: [], show: (r) => formatTime(r.at) },
-  { key: 'line', label: '账单行号', mark: [], show: (r) => (r.line === null ? none : `第 ${r.line} 行`) },
+/**
+ * The compared fields, and which of the difference's `fields` marks each as differing. Their names
+ * are the core's (`v.reconFields`, the same words as the Excel report's columns).
+ */
+const FIELD_ROWS: { key: keyof Vocabulary['reconFields']; mark: string[]; show: (r: StagedRecord, v: Vocabulary) => React.ReactNode }[] = [
+  { key: 'presence', mark: ['presence', 'count'], show: (r, v) => `${r.side === 'local' ? '本地' : '平台'}${v.reconRecordKinds[r.kind]}记录` },
+  { key: 'key', mark: [], show: (r) => <span style={mono}>{r.key}</span> },
+  { key: 'orderNo', mark: [], show: (r) => <span style={mono}>{r.orderNo}</span> },
+  { key: 'platformNo', mark: ['count'], show: (r) => (r.platformNo ? <span style={mono}>{r.platformNo}</span> : none) },
+  { key: 'amount', mark: ['amount'], show: (r) => <Money fen={r.amountFen} strong /> },
+  { key: 'fee', mark: ['fee'], show: (r) => (r.feeFen === null ? none : <Money fen={r.feeFen} />) },
+  { key: 'state', mark: ['state'], show: (r, v) => v.reconRecordStates[r.state] + (r.sourceState && r.sourceState.toLowerCase() !== r.state ? `（${r.sourceState}）` : '') },
+  { key: 'at', mark: [], show: (r) => formatTime(r.at) },
+  { key: 'line', mark: [], show: (r) => (r.line === null ? none : `第 ${r.line} 行`) },
 ];
 
 /** Both sides field by field: one column per record (a duplicate shows both), the differing fields in red. */
 function RecordCompare({ detail }: { detail: ReconDiffView }) {
+  const v = useVocabulary();
   const d = detail.diff;
   const sides: { title: string; record: StagedRecord | null }[] = [
     ...(d.local.length ? d.local.map((r, i) => ({ title: d.local.length > 1 ? `本地记录 ${i + 1}` : '本地记录', record: r })) : [{ title: '本地记录', record: null }]),
@@ -60,13 +60,18 @@ function RecordCompare({ detail }: { detail: ReconDiffView }) {
       dataSource={FIELD_ROWS}
       onRow={(row) => (marked(row) ? { style: { background: HIGHLIGHT }, 'data-differs': 'true' } : {})}
       columns={[
-        { title: '字段', dataIndex: 'label', width: 96, render: (l: string, row) => (marked(row) ? <Typography.Text type="danger" strong>{l}</Typography.Text> : l) },
+        {
+          title: '字段',
+          key: 'field',
+          width: 96,
+          render: (_: unknown, row: (typeof FIELD_ROWS)[number]) => (marked(row) ? <Typography.Text type="danger" strong>{v.reconFields[row.key]}</Typography.Text> : v.reconFields[row.key]),
+        },
         ...sides.map((s, i) => ({
           title: s.title,
           key: String(i),
           render: (_: unknown, row: (typeof FIELD_ROWS)[number]) =>
             s.record ? (
-              <span style={marked(row) ? { color: '#cf1322', fontWeight: 600 } : undefined}>{row.show(s.record)}</span>
+              <span style={marked(row) ? { color: '#cf1322', fontWeight: 600 } : undefined}>{row.show(s.record, v)}</span>
             ) : row.key === 'presence' ? (
               <Typography.Text type="danger" strong>
                 无此记录
@@ -137,7 +142,7 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
         </Descriptions.Item>
         <Descriptions.Item label="处理状态">
           <Tag color={DIFF_STATUS_COLORS[d.status]} data-testid="diff-status">
-            {DIFF_STATUS_LABELS[d.status]}
+            {v.diffStatuses[d.status]}
           </Tag>
         </Descriptions.Item>
         <Descriptions.Item label="渠道 / 账单日">
@@ -147,7 +152,7 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
         <Descriptions.Item label="首次发现">{formatTime(d.firstFoundAt)}</Descriptions.Item>
         {d.resolution ? (
           <Descriptions.Item label="处理结果" span={3}>
-            {RESOLUTION_LABELS[d.resolution]}
+            {v.diffResolutions[d.resolution]}
             {d.resolutionNote ? `：${d.resolutionNote}` : ''}
             {d.resolvedByName ? `（${d.resolvedByName} ${formatTime(d.resolvedAt)}）` : ''}
             {d.refundNo ? ` · 退款单 ${d.refundNo}` : ''}
@@ -170,8 +175,8 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
               style={{ width: 140 }}
               value={d.status}
               aria-label="处理状态"
-              onChange={(s) => void run('status', () => call('recon.setDiffStatus', { diffId: d.id, status: s, version: d.version }), `已标记为${DIFF_STATUS_LABELS[s]}`)}
-              options={Object.entries(DIFF_STATUS_LABELS).map(([value, label]) => ({ value: value as DiffStatus, label }))}
+              onChange={(s) => void run('status', () => call('recon.setDiffStatus', { diffId: d.id, status: s, version: d.version }), `已标记为${v.diffStatuses[s]}`)}
+              options={optionsOf(v.diffStatuses)}
               data-testid="diff-status-select"
             />
           </Space>
@@ -198,7 +203,7 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
           <Typography.Text strong>调账记录</Typography.Text>
           {detail.adjustments.map((a) => (
             <Typography.Text key={a.id}>
-              {ADJUSTMENT_ACCOUNT_LABELS[a.account as AdjustmentAccount] ?? a.account} <Money fen={a.amountFen} /> · {a.reason}（{a.createdByName} {formatTime(a.createdAt)}）
+              {labelOf(v.adjustmentAccounts, a.account)} <Money fen={a.amountFen} /> · {a.reason}（{a.createdByName} {formatTime(a.createdAt)}）
             </Typography.Text>
           ))}
         </Flex>
@@ -279,7 +284,7 @@ function DiffDetailView({ detail, onChanged }: { detail: ReconDiffView; onChange
         data-testid="diff-adjust-form"
       >
         <Form.Item name="account" label="调账科目" rules={[{ required: true, message: '请选择调账科目' }]}>
-          <Select options={Object.entries(ADJUSTMENT_ACCOUNT_LABELS).map(([value, label]) => ({ value, label }))} />
+          <Select options={optionsOf(v.adjustmentAccounts)} />
         </Form.Item>
         <Form.Item name="direction" label="方向">
           <Radio.Group

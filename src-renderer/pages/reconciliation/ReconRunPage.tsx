@@ -1,35 +1,36 @@
-import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Flex, Input, Row, Select, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
+import { ArrowLeftOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Flex, Input, Row, Select, Skeleton, Statistic, Table, Tag, Typography } from 'antd';
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ChannelInput } from '../../../src-main/api/contract';
-import { useSession } from '../../app/auth-context';
+import { useAuth, useSession } from '../../app/auth-context';
 import { codesFilter, pagingInput, sortingInput, textFilter } from '../../app/list-query';
 import { useChannel } from '../../app/use-channel';
+import { useReportError } from '../../app/use-report-error';
 import { useUrlQuery } from '../../app/use-url-query';
-import { labelOf, useVocabulary } from '../../app/vocabulary-context';
+import { labelOf, optionsOf, useVocabulary } from '../../app/vocabulary-context';
 import { LoadError } from '../../components/LoadError';
 import { Money } from '../../components/Money';
 import { columnSortOrder, sortedListTableProps } from '../../components/paged-table';
 import { PageTitle } from '../../components/PageTitle';
 import { formatFen } from '../../components/money-format';
+import { DiffBulkBar, type DiffFilterInput, type DiffSelection } from './DiffBulkBar';
 import { DiffDrawer } from './DiffDrawer';
+import { OfflineIndicator } from './OfflineIndicator';
 import {
   DIFF_SORT_FIELDS,
   DIFF_STATUS_COLORS,
-  DIFF_STATUS_LABELS,
   DIFF_TYPE_COLORS,
   DIFF_TYPE_SHORT,
   mono,
-  PERIOD_LABELS,
-  RECORD_KIND_LABELS,
   RUN_STATUS_COLORS,
-  RUN_STATUS_LABELS,
   type DiffStatus,
   type DiffType,
   type ReconDiffRow,
   type ReconRunReport,
 } from './recon-labels';
+import { downloadReport, reportPath, runReportInput } from './report-files';
+import './recon-workbench.css';
 
 const QUERY_DEFAULTS = { types: [] as string[], statuses: [] as string[], assignee: '', search: '', sortBy: 'amount', sortOrder: 'desc', page: 1, pageSize: 50 };
 /** Rows of the table's own scroll area: a fixed height lets the virtual list render only what shows. */
@@ -89,7 +90,8 @@ function RunSummary({ run, onType }: { run: ReconRunReport; onType: (t: DiffType
 
 /**
  * 对账工作台 for one run: its summary and its differences, filtered, sorted, searched and paged by
- * the server; ↑/↓ move the selection and Enter opens the side panel with both records.
+ * the server; ↑/↓ move the highlight, Enter opens the side panel with both records, Space ticks the
+ * row for a bulk action (DiffBulkBar); the run's report is exported to Excel or printed from here.
  */
 export function ReconRunPage() {
   const { runId: runParam } = useParams();
@@ -97,6 +99,11 @@ export function ReconRunPage() {
   const navigate = useNavigate();
   const v = useVocabulary();
   const session = useSession();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const reportError = useReportError();
+  const mayResolve = can('recon:resolve');
+  const [exporting, setExporting] = useState(false);
   const run = useChannel('recon.getRun', Number.isInteger(runId) && runId > 0 ? { runId } : null);
   const [query, setQuery] = useUrlQuery(QUERY_DEFAULTS);
   const [selected, setSelected] = useState<number | null>(null);
@@ -104,17 +111,29 @@ export function ReconRunPage() {
   const tableRef = useRef<HTMLDivElement>(null);
   const r = run.data?.report;
 
-  const input: ChannelInput<'recon.listDiffs'> = {
+  const filter: DiffFilterInput = {
     ...(r && r.period !== 'daily' ? { channel: r.channel, dateFrom: r.date, dateTo: r.periodEnd } : { runId }),
     types: codesFilter(v.diffTypes, query.types),
-    statuses: codesFilter(DIFF_STATUS_LABELS, query.statuses),
+    statuses: codesFilter(v.diffStatuses, query.statuses),
     assigneeId: query.assignee === 'me' ? session.user.id : undefined,
     search: textFilter(query.search),
-    ...sortingInput(query, DIFF_SORT_FIELDS),
-    ...pagingInput(query),
   };
+  const input: ChannelInput<'recon.listDiffs'> = { ...filter, ...sortingInput(query, DIFF_SORT_FIELDS), ...pagingInput(query) };
   const diffs = useChannel('recon.listDiffs', r ? input : null);
   const items = diffs.data?.items ?? [];
+  // A selection belongs to the filter it was made under: another filter starts with none.
+  const filterKey = JSON.stringify(filter);
+  const [picked, setPicked] = useState<{ filterKey: string; selection: DiffSelection } | null>(null);
+  const selection = picked?.filterKey === filterKey ? picked.selection : null;
+  const select = (s: DiffSelection | null) => setPicked(s ? { filterKey, selection: s } : null);
+  const tickedRows = selection?.mode === 'rows' ? selection.rows : new Map<number, number>();
+  const toggle = (d: ReconDiffRow) => {
+    if (selection?.mode === 'filter') return;
+    const rows = new Map(tickedRows);
+    if (rows.has(d.id)) rows.delete(d.id);
+    else rows.set(d.id, d.version);
+    select(rows.size ? { mode: 'rows', rows } : null);
+  };
 
   const move = (delta: number) => {
     if (items.length === 0) return;
@@ -131,6 +150,10 @@ export function ReconRunPage() {
     } else if (e.key === 'Enter' && selected !== null) {
       e.preventDefault();
       setOpenId(selected);
+    } else if (e.key === ' ' && selected !== null && mayResolve) {
+      e.preventDefault();
+      const d = items.find((x) => x.id === selected);
+      if (d) toggle(d);
     }
   };
 
@@ -147,21 +170,55 @@ export function ReconRunPage() {
         sub={
           r ? (
             <span data-testid="recon-run-title">
-              {labelOf(v.paymentMethods, r.channel)} · {r.period === 'daily' ? r.date : `${r.date} ~ ${r.periodEnd}`} {PERIOD_LABELS[r.period]}
-              {r.fileName ? ` · ${r.fileName}` : ''} <Tag color={RUN_STATUS_COLORS[r.status]}>{RUN_STATUS_LABELS[r.status]}</Tag>
+              {labelOf(v.paymentMethods, r.channel)} · {r.period === 'daily' ? r.date : `${r.date} ~ ${r.periodEnd}`} {v.reconPeriods[r.period]}
+              {r.fileName ? ` · ${r.fileName}` : ''} <Tag color={RUN_STATUS_COLORS[r.status]}>{v.reconRunStatuses[r.status]}</Tag>
             </span>
           ) : null
         }
         extra={
-          <Button
-            icon={<ReloadOutlined />}
-            onClick={() => {
-              run.reload();
-              diffs.reload();
-            }}
-          >
-            刷新
-          </Button>
+          <>
+            <OfflineIndicator
+              refreshKey={diffs.data}
+              onReconnect={() => {
+                run.reload();
+                diffs.reload();
+              }}
+            />
+            <Button
+              icon={<ReloadOutlined />}
+              onClick={() => {
+                run.reload();
+                diffs.reload();
+              }}
+            >
+              刷新
+            </Button>
+            {r?.status === 'done' ? (
+              <>
+                <Button
+                  icon={<FileExcelOutlined />}
+                  loading={exporting}
+                  data-testid="export-report"
+                  onClick={async () => {
+                    setExporting(true);
+                    try {
+                      const f = await downloadReport(runReportInput(r));
+                      void message.success(`已导出 ${f.fileName}（差异 ${f.differences} 条）`);
+                    } catch (e) {
+                      reportError(e);
+                    } finally {
+                      setExporting(false);
+                    }
+                  }}
+                >
+                  导出 Excel
+                </Button>
+                <Button icon={<PrinterOutlined />} onClick={() => navigate(reportPath(runReportInput(r)))} data-testid="print-report">
+                  打印报表
+                </Button>
+              </>
+            ) : null}
+          </>
         }
       />
       {run.error ? <LoadError error={run.error} onRetry={run.reload} /> : null}
@@ -189,7 +246,7 @@ export function ReconRunPage() {
               style={{ minWidth: 180 }}
               value={query.statuses}
               onChange={(s: string[]) => setQuery({ statuses: s, page: 1 })}
-              options={Object.entries(DIFF_STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+              options={optionsOf(v.diffStatuses)}
               aria-label="处理状态"
               data-testid="diff-status-filter"
             />
@@ -214,9 +271,23 @@ export function ReconRunPage() {
               data-testid="diff-search"
             />
             <Typography.Text type="secondary" style={{ alignSelf: 'center' }}>
-              ↑/↓ 选择，Enter 打开详情
+              {mayResolve ? '↑/↓ 选择，空格勾选，Enter 打开详情' : '↑/↓ 选择，Enter 打开详情'}
             </Typography.Text>
           </Flex>
+          {mayResolve ? (
+            <DiffBulkBar
+              selection={selection}
+              pageRows={items.length}
+              total={diffs.data?.total ?? 0}
+              filter={filter}
+              onSelect={select}
+              onDone={() => {
+                select(null);
+                diffs.reload();
+                run.reload();
+              }}
+            />
+          ) : null}
           <div ref={tableRef} tabIndex={0} onKeyDown={onKeyDown} style={{ outline: 'none' }} data-testid="diff-table-wrap">
             <Table<ReconDiffRow>
               data-testid="diff-table"
@@ -226,9 +297,26 @@ export function ReconRunPage() {
               scroll={{ x: 1080, y: TABLE_HEIGHT }}
               locale={{ emptyText: diffs.data ? '没有符合条件的差异' : '加载中…' }}
               {...sortedListTableProps(diffs, input, DIFF_SORT_FIELDS, setQuery)}
-              rowClassName={(d) => (d.id === selected ? 'ant-table-row-selected' : '')}
+              rowClassName={(d) => (d.id === selected ? 'diff-row-current' : '')}
+              rowSelection={
+                mayResolve
+                  ? {
+                      columnWidth: 40,
+                      preserveSelectedRowKeys: true,
+                      selectedRowKeys: selection?.mode === 'filter' ? items.map((d) => d.id) : [...tickedRows.keys()],
+                      getCheckboxProps: () => ({ disabled: selection?.mode === 'filter' }),
+                      onChange: (keys, rows) => {
+                        const versions = new Map(rows.filter(Boolean).map((d) => [d.id, d.version]));
+                        const next = new Map(keys.map((k) => [Number(k), versions.get(Number(k)) ?? tickedRows.get(Number(k)) ?? 1]));
+                        select(next.size ? { mode: 'rows', rows: next } : null);
+                      },
+                    }
+                  : undefined
+              }
               onRow={(d) => ({
-                onClick: () => {
+                onClick: (e) => {
+                  // A click on the tick box ticks; anywhere else opens the side panel.
+                  if ((e.target as HTMLElement).closest('.ant-table-selection-column')) return;
                   setSelected(d.id);
                   setOpenId(d.id);
                 },
@@ -248,7 +336,7 @@ export function ReconRunPage() {
                     </Tag>
                   ),
                 },
-                { title: '类别', dataIndex: 'kind', width: 60, render: (k: ReconDiffRow['kind']) => RECORD_KIND_LABELS[k] },
+                { title: '类别', dataIndex: 'kind', width: 60, render: (k: ReconDiffRow['kind']) => v.reconRecordKinds[k] },
                 {
                   // A payment's key is its order number; a refund's is the refund number, its order shown under it.
                   title: '对账单号 / 订单号',
@@ -278,7 +366,7 @@ export function ReconRunPage() {
                   width: 96,
                   sorter: true,
                   sortOrder: columnSortOrder(input, 'status'),
-                  render: (s: DiffStatus) => <Tag color={DIFF_STATUS_COLORS[s]}>{DIFF_STATUS_LABELS[s]}</Tag>,
+                  render: (s: DiffStatus) => <Tag color={DIFF_STATUS_COLORS[s]}>{v.diffStatuses[s]}</Tag>,
                 },
                 { title: '处理人', dataIndex: 'assigneeName', width: 90, render: (n: string | null) => n ?? <Typography.Text type="secondary">未分配</Typography.Text> },
                 { title: '账单日', key: 'billDate', dataIndex: 'billDate', width: 110, sorter: true, sortOrder: columnSortOrder(input, 'billDate') },

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, ReloadOutlined } from '@ant-design/icons';
+import { BarChartOutlined, CloudUploadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Flex, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -12,7 +12,9 @@ import { labelOf, optionsOf, useVocabulary } from '../../app/vocabulary-context'
 import { Money } from '../../components/Money';
 import { PagedListTable } from '../../components/PagedListTable';
 import { PageTitle } from '../../components/PageTitle';
-import { DIFF_TYPE_COLORS, DIFF_TYPE_SHORT, PERIOD_LABELS, RUN_STATUS_COLORS, RUN_STATUS_LABELS, type DiffType, type ReconRunReport } from './recon-labels';
+import { DIFF_TYPE_COLORS, DIFF_TYPE_SHORT, RUN_STATUS_COLORS, type DiffType, type ReconRunReport } from './recon-labels';
+import { OfflineIndicator } from './OfflineIndicator';
+import { ReconReportModal } from './ReconReportModal';
 import { StartReconModal } from './StartReconModal';
 
 const QUERY_DEFAULTS = { channel: '', period: 'daily', ...PAGING_DEFAULTS };
@@ -46,8 +48,9 @@ export function ReconRunsPage() {
   const navigate = useNavigate();
   const [query, setQuery] = useUrlQuery(QUERY_DEFAULTS);
   const [starting, setStarting] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const channel = Object.hasOwn(v.paymentMethods, query.channel) ? (query.channel as PaymentMethod) : undefined;
-  const period = Object.hasOwn(PERIOD_LABELS, query.period) ? (query.period as ReconRunReport['period']) : undefined;
+  const period = Object.hasOwn(v.reconPeriods, query.period) ? (query.period as ReconRunReport['period']) : undefined;
   const input: ChannelInput<'recon.listRuns'> = { channel, period, currentOnly: true, ...pagingInput(query) };
   const list = useChannel('recon.listRuns', input);
 
@@ -58,8 +61,12 @@ export function ReconRunsPage() {
         sub="各渠道每日账单与本地记录的核对结果"
         extra={
           <>
+            <OfflineIndicator refreshKey={list.data} onReconnect={list.reload} />
             <Button icon={<ReloadOutlined />} onClick={list.reload}>
               刷新
+            </Button>
+            <Button icon={<BarChartOutlined />} onClick={() => setReporting(true)} data-testid="open-recon-report">
+              对账报表
             </Button>
             {can('recon:run') ? (
               <Button type="primary" icon={<CloudUploadOutlined />} onClick={() => setStarting(true)} data-testid="start-recon">
@@ -83,7 +90,7 @@ export function ReconRunsPage() {
           style={{ width: 120 }}
           value={period ?? ''}
           onChange={(p: string) => setQuery({ period: p, page: 1 })}
-          options={[{ value: '', label: '全部' }, ...Object.entries(PERIOD_LABELS).map(([value, label]) => ({ value, label }))]}
+          options={[{ value: '', label: '全部' }, ...optionsOf(v.reconPeriods)]}
           aria-label="周期"
         />
       </Space>
@@ -104,7 +111,7 @@ export function ReconRunsPage() {
             render: (d: string, r) => (
               <Flex vertical>
                 <Typography.Text strong>{r.period === 'daily' ? d : `${d} ~ ${r.periodEnd}`}</Typography.Text>
-                {r.period === 'daily' ? null : <Typography.Text type="secondary">{PERIOD_LABELS[r.period]}</Typography.Text>}
+                {r.period === 'daily' ? null : <Typography.Text type="secondary">{v.reconPeriods[r.period]}</Typography.Text>}
               </Flex>
             ),
           },
@@ -115,7 +122,7 @@ export function ReconRunsPage() {
             width: 90,
             render: (s: ReconRunReport['status'], r) => (
               <Tooltip title={r.error}>
-                <Tag color={RUN_STATUS_COLORS[s]}>{RUN_STATUS_LABELS[s]}</Tag>
+                <Tag color={RUN_STATUS_COLORS[s]}>{v.reconRunStatuses[s]}</Tag>
               </Tooltip>
             ),
           },
@@ -134,6 +141,7 @@ export function ReconRunsPage() {
           { title: '次日核对', dataIndex: 'held', width: 80, align: 'right', render: (n: number) => (n ? n : <Typography.Text type="secondary">0</Typography.Text>) },
         ]}
       />
+      <ReconReportModal open={reporting} onClose={() => setReporting(false)} />
       <StartReconModal
         open={starting}
         onClose={() => setStarting(false)}

@@ -35,28 +35,12 @@ export const DIFF_TYPE_COLORS: Record<DiffType, string> = {
   fee: 'blue',
 };
 
-export const DIFF_STATUS_LABELS: Record<DiffStatus, string> = { open: '待处理', in_progress: '处理中', resolved: '已处理', ignored: '已忽略' };
+// Status, resolution, period, record and field names come from the core through meta.vocabulary
+// (v.diffStatuses, v.diffResolutions, v.reconPeriods, v.reconRunStatuses, v.reconRecordStates,
+// v.reconRecordKinds, v.adjustmentAccounts, v.reconFields); only colours and short forms live here.
 export const DIFF_STATUS_COLORS: Record<DiffStatus, string> = { open: 'warning', in_progress: 'processing', resolved: 'success', ignored: 'default' };
 
-export const RUN_STATUS_LABELS: Record<RunStatus, string> = { scheduled: '待执行', running: '对账中', done: '已完成', failed: '失败' };
 export const RUN_STATUS_COLORS: Record<RunStatus, string> = { scheduled: 'default', running: 'processing', done: 'success', failed: 'error' };
-
-export const PERIOD_LABELS: Record<ReconRunReport['period'], string> = { daily: '日对账', weekly: '周对账', monthly: '月对账' };
-
-export const RESOLUTION_LABELS: Record<NonNullable<ReconDiffRow['resolution']>, string> = {
-  requery: '重新查询支付平台',
-  accept_platform: '以平台记录为准',
-  keep_local: '以本地记录为准',
-  refund_duplicate: '重复付款退款',
-  adjust: '调账',
-  rerun: '重新对账后已一致',
-  manual: '人工处理',
-};
-
-export const ADJUSTMENT_ACCOUNT_LABELS: Record<AdjustmentAccount, string> = { amount: '金额调整', fee: '手续费调整', other: '其他调整' };
-
-export const RECORD_STATE_LABELS: Record<StagedRecord['state'], string> = { success: '成功', pending: '未完成', closed: '已关闭', failed: '失败' };
-export const RECORD_KIND_LABELS: Record<StagedRecord['kind'], string> = { payment: '支付', refund: '退款' };
 
 export const DIFF_SORT_FIELDS = ['billDate', 'amount', 'type', 'status', 'key'] as const satisfies readonly DiffSortField[];
 
