@@ -4,6 +4,7 @@ import { PERMISSION_LABELS, roleAllows, type Permission } from '../core/access/p
 import { isDomainError } from '../core/errors';
 import type { User } from '../db/repositories/user-repository';
 import type { SessionStore } from '../security/sessions';
+import { isConnectionError } from '../services/offline/connection-errors';
 import type { ChannelSpec, HandlerContext } from './channel';
 import { contract } from './contract';
 import type { Result } from './result';
@@ -73,6 +74,8 @@ export function makeDispatcher(app: App, sessions: SessionStore, log: (e: unknow
       if (isDomainError(e)) return fail(e.code, e.message);
       if (e instanceof z.ZodError) return fail('INVALID_INPUT', describeZodError(e));
       log(e, channel);
+      // The central database went away: say so, instead of a generic failure (nothing was changed).
+      if (isConnectionError(e)) return fail('DB_UNAVAILABLE', '无法连接中央数据库，请检查网络后重试（对账差异的备注与处理可离线进行）');
       return fail('INTERNAL', '系统错误，请稍后重试或联系管理员');
     }
   };

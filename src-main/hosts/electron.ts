@@ -9,6 +9,7 @@ import { loadAuditKey } from '../security/audit-chain';
 import { SessionStore } from '../security/sessions';
 import { startStandalone } from './standalone';
 import { SafeStorageVault } from '../security/vault-electron';
+import { offlineCachePath } from '../services/offline/offline-cache';
 
 /**
  * The desktop host. The renderer is sandboxed with context isolation and no Node; it reaches the
@@ -100,6 +101,8 @@ async function main(): Promise<void> {
     // Merchant keys sealed by the OS keychain; usable only after `ready`, which we awaited above.
     vault: new SafeStorageVault(safeStorage),
     operations: { logDir: join(dataDir, 'logs') },
+    // Connected to the central MySQL: the 对账工作台 keeps a cache next to the embedded database, for working offline.
+    offline: store.kind === 'mysql' ? { path: offlineCachePath(dataDir, store.url), nativeBinding: electronSqliteBinding() } : undefined,
   });
   const { app } = standalone;
   electronSession.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

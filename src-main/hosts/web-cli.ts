@@ -4,6 +4,7 @@ import { loadAuditKey } from '../security/audit-chain';
 import { passphraseVaultFromEnv } from '../security/vault';
 import { startStandalone } from './standalone';
 import { startWebHost } from './web';
+import { offlineCachePath } from '../services/offline/offline-cache';
 
 /**
  * `npm run preview`: the real app in a browser for machines without an Electron binary.
@@ -11,12 +12,15 @@ import { startWebHost } from './web';
  * simulated payment platforms and the in-process callback receiver (standalone mode).
  */
 const dataDir = defaultDataDir();
+const store = storeConfigFromEnv(dataDir);
 const standalone = await startStandalone({
-  store: storeConfigFromEnv(dataDir),
+  store,
   auditKey: loadAuditKey({ envKey: process.env.PAY_AUDIT_KEY, keyFile: join(dataDir, 'audit.key') }),
   // No Electron here, so no OS keychain: channel secrets are sealed under PAY_VAULT_PASSPHRASE, or not saved at all.
   vault: passphraseVaultFromEnv(process.env.PAY_VAULT_PASSPHRASE, join(dataDir, 'vault.salt')),
   operations: { logDir: join(dataDir, 'logs') },
+  // Connected to the central MySQL: the 对账工作台's offline cache next to the embedded database.
+  offline: store.kind === 'mysql' ? { path: offlineCachePath(dataDir, store.url) } : undefined,
 });
 const { app } = standalone;
 const host = await startWebHost({

@@ -1,7 +1,8 @@
-import { InboxOutlined } from '@ant-design/icons';
-import { App, Form, Input, Select, Typography, Upload } from 'antd';
+import { CloudDownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import { Alert, App, Form, Input, Segmented, Select, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { call } from '../../app/api';
+import { asApiError } from '../../app/errors';
 import type { PaymentMethod } from '../../app/api-types';
 import { useReportError } from '../../app/use-report-error';
 import { optionsOf, useVocabulary } from '../../app/vocabulary-context';
@@ -13,6 +14,9 @@ interface StartValues {
   channel: PaymentMethod;
   date: string;
 }
+
+/** Where the bill comes from: a file the accountant has, or the platform's bill download. */
+type Source = 'file' | 'platform';
 
 /** The file's bytes as base64, which both hosts carry as JSON. */
 async function base64Of(file: File): Promise<string> {
@@ -32,8 +36,10 @@ function dateInName(name: string): string | null {
 }
 
 /**
- * 发起对账: the channel, the bill's day and the bill file the accountant downloaded from the
- * merchant console (picked or dropped). The day is reconciled at once; the run opens when done.
+ * 发起对账: the channel, the bill's day and the bill — a file the accountant downloaded from the
+ * merchant console (picked or dropped), or 从平台下载账单 (the platform's bill API, checked by the
+ * adapter). The day is reconciled at once; the run opens when done. A download that fails (no bill
+ * yet, a file that fails its check) is said in the dialog, in the platform's terms.
  */
 export function StartReconModal({ open, onClose, onDone }: { open: boolean; onClose: () => void; onDone: (run: ReconRunReport) => void }) {
   const v = useVocabulary();
@@ -42,19 +48,27 @@ export function StartReconModal({ open, onClose, onDone }: { open: boolean; onCl
   const [form] = Form.useForm<StartValues>();
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
+  const [source, setSource] = useState<Source>('file');
+  const [downloadError, setDownloadError] = useState<string | null>(null);
 
   const submit = async (values: StartValues) => {
-    if (!file) {
+    if (source === 'file' && !file) {
       setFileError('请选择或拖入账单文件');
       throw new Error('no file');
     }
+    setDownloadError(null);
     try {
-      const run = await call('recon.importBill', { channel: values.channel, date: values.date.trim(), fileName: file.name, content: await base64Of(file) });
+      const date = values.date.trim();
+      const run =
+        source === 'platform' ? await call('recon.runFromPlatform', { channel: values.channel, date }) : await call('recon.importBill', { channel: values.channel, date, fileName: file!.name, content: await base64Of(file!) });
       void message.success(`${v.paymentMethods[values.channel]} ${values.date} 对账完成：差异 ${run.differenceCount} 笔`);
       setFile(null);
       onDone(run);
     } catch (e) {
-      report(e);
+      const err = asApiError(e);
+      // Said in the dialog, next to the choice; a lapsed session or a refusal goes the usual way.
+      if (source === 'platform' && err.code !== 'UNAUTHENTICATED' && err.code !== 'FORBIDDEN') setDownloadError(err.message);
+      else report(e);
       throw e;
     }
   };
@@ -69,9 +83,10 @@ export function StartReconModal({ open, onClose, onDone }: { open: boolean; onCl
       onCancel={() => {
         setFile(null);
         setFileError(null);
+        setDownloadError(null);
         onClose();
       }}
-      okText="导入并对账"
+      okText={source === 'platform' ? '下载并对账' : '导入并对账'}
       initialValues={{ channel: 'wechat', date: shanghaiToday(-1) }}
       data-testid="start-recon-form"
     >
@@ -81,7 +96,30 @@ export function StartReconModal({ open, onClose, onDone }: { open: boolean; onCl
       <Form.Item name="date" label="账单日期" rules={[{ required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, message: '请填写账单日期（YYYY-MM-DD）' }]}>
         <Input placeholder="YYYY-MM-DD" />
       </Form.Item>
-      <Form.Item label="账单文件" required validateStatus={fileError ? 'error' : undefined} help={fileError ?? '微信支付交易账单（CSV）、支付宝业务明细（ZIP）或银行对账单'}>
+      <Form.Item label="账单来源">
+        <Segmented<Source>
+          block
+          value={source}
+          onChange={(s) => {
+            setSource(s);
+            setDownloadError(null);
+          }}
+          options={[
+            { value: 'file', label: '导入账单文件', icon: <InboxOutlined /> },
+            { value: 'platform', label: '从平台下载账单', icon: <CloudDownloadOutlined /> },
+          ]}
+          data-testid="bill-source"
+        />
+      </Form.Item>
+      {source === 'platform' ? (
+        <>
+          <Typography.Paragraph type="secondary">
+            向支付平台申请该日账单并校验（微信支付核对 SHA1 摘要，银行核对签名与汇总行），校验通过后立即对账。账单在次日上午生成，只能下载昨天及以前的账单。
+          </Typography.Paragraph>
+          {downloadError ? <Alert type="error" showIcon title="下载账单失败" description={downloadError} data-testid="bill-download-error" /> : null}
+        </>
+      ) : null}
+      <Form.Item hidden={source !== 'file'} label="账单文件" required validateStatus={fileError ? 'error' : undefined} help={fileError ?? '微信支付交易账单（CSV）、支付宝业务明细（ZIP）或银行对账单'}>
         <Upload.Dragger
           accept=".csv,.zip,.txt"
           maxCount={1}
