@@ -43,8 +43,8 @@ function area(f: CallFrame): string {
   if (u.includes('node_modules/zod/')) return 'zod';
   if (u.includes('node_modules/tsx/') || u.includes('node_modules/esbuild')) return 'tsx loader';
   if (u.includes('node_modules/')) return 'other packages';
-  // The server runs from an esbuild bundle of notify-server.ts and src-main (bench/.data/notify-server.mjs).
-  if (u.includes('/src-main/') || u.endsWith('/notify-server.mjs')) return 'our code (src-main)';
+  // The server runs from an esbuild bundle of notify-server.ts and src-main (bench/.data/notify-server.mjs); the reconciliation from recon-child.mjs.
+  if (u.includes('/src-main/') || u.endsWith('/notify-server.mjs') || u.endsWith('/recon-child.mjs')) return 'our code (src-main)';
   if (u.startsWith('node:internal/crypto') || u === 'node:crypto') return 'node:crypto (JS side)';
   if (u.startsWith('node:internal/http') || u.startsWith('node:_http') || u === 'node:http') return 'node:http';
   if (u.startsWith('node:internal/streams') || u === 'node:stream') return 'node:streams';

@@ -14,6 +14,8 @@ import { benchList, captureOurSql, listCases, mysqlRaw, RAW_COUNT_SQL, RAW_ROWS_
 import { describeMachine } from './machine';
 import { log } from './measure';
 import { runNotifyIngest, type NotifySection } from './notify-ingest';
+import { runReconBench, type ReconSection } from './recon-bench';
+import { reconEntries, writeReconSection } from './recon-report';
 import { notifyEntries, notifyFindings } from './notify-report';
 import { analyseSqliteOverhead, type SqliteOverhead } from './overhead';
 import { entry, writeReport, type FixtureNote, type InsertSection, type ListSection, type ResultEntry } from './report';
@@ -24,7 +26,8 @@ import { entry, writeReport, type FixtureNote, type InsertSection, type ListSect
  * into MariaDB through the payment server, next to a bare verify+decrypt server and raw INSERTs.
  * Writes bench/RESULTS.md and bench/results.json. Options: --only sqlite|mysql|notify, --rebuild
  * (fixtures), --runs N, --insert-rounds N, --notifications N (0: skip the ingest section),
- * --notify-budget S, --notify-profile N.
+ * --notify-budget S, --notify-profile N. `--only batch [--batch-items 10000] [--batch-crashes 20]`: batch
+ * payouts (bench/batch-bench.ts), figures printed only.
  */
 
 const { values: args } = parseArgs({
@@ -36,20 +39,35 @@ const { values: args } = parseArgs({
     notifications: { type: 'string', default: '50000' },
     'notify-budget': { type: 'string', default: '300' },
     'notify-profile': { type: 'string', default: '3000' },
+    'batch-items': { type: 'string', default: '10000' },
+    'batch-crashes': { type: 'string', default: '20' },
+    'recon-rows': { type: 'string', default: '1000000' },
+    'recon-rounds': { type: 'string', default: '3' },
+    'recon-list': { type: 'string', default: '100000' },
   },
 });
+// `--only batch` (issue 7): batch payouts on MariaDB, figures printed; RESULTS.md is left as it is.
+if (args.only === 'batch') {
+  const { runBatchBench } = await import('./batch-bench');
+  await runBatchBench({ items: Number(args['batch-items']), crashes: Number(args['batch-crashes']), leaseMs: 1_000, rate: 500, concurrency: 8 });
+  process.exit(process.exitCode ?? 0);
+}
 const RUNS = Number(args.runs);
 const WARMUP = 20;
 const INSERT_ROUNDS = Number(args['insert-rounds']);
 const INSERT_ROWS = 100_000;
 const NOTIFICATIONS = Number(args.notifications);
 const NOTIFY_BUDGET_S = Number(args['notify-budget']);
-const sections = args.only ? [args.only] : ['sqlite', 'mysql', 'notify'];
+const sections = args.only ? [args.only] : ['sqlite', 'mysql', 'notify', 'recon'];
 const kinds = sections.filter((k) => k === 'sqlite' || k === 'mysql') as ('sqlite' | 'mysql')[];
 const runNotify = sections.includes('notify') && NOTIFICATIONS > 0;
+// Section 4 (issue 6): reconciliation against DuckDB, bench/recon-bench.ts; `--only recon` rewrites only its own part of RESULTS.md.
+const runRecon = sections.includes('recon');
+const RECON = { rows: Number(args['recon-rows']), rounds: Number(args['recon-rounds']), list: Number(args['recon-list']) };
 const counts = [NOTIFICATIONS, Number(args['notify-profile'])];
 if (
-  sections.some((k) => k !== 'sqlite' && k !== 'mysql' && k !== 'notify') ||
+  sections.some((k) => k !== 'sqlite' && k !== 'mysql' && k !== 'notify' && k !== 'recon') ||
+  !(Number.isInteger(RECON.rows) && RECON.rows >= 1000 && Number.isInteger(RECON.rounds) && RECON.rounds >= 1 && Number.isInteger(RECON.list) && RECON.list >= 0) ||
   !Number.isInteger(RUNS) ||
   RUNS < 20 ||
   !Number.isInteger(INSERT_ROUNDS) ||
@@ -59,7 +77,7 @@ if (
   Number(args['notify-profile']) > NOTIFICATIONS
 ) {
   console.error(
-    '用法: npm run bench -- [--only sqlite|mysql|notify] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000 (≤ --notifications)]',
+    '用法: npm run bench -- [--only sqlite|mysql|notify|recon] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000 (≤ --notifications)] [--recon-rows 1000000] [--recon-rounds 3] [--recon-list 100000]',
   );
   process.exit(2);
 }
@@ -77,7 +95,7 @@ const loadSampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 5000)
 loadSampler.unref();
 
 async function mariadbInfo(): Promise<{ version: string; bufferPoolMiB: number | null }> {
-  if (!kinds.includes('mysql') && !runNotify) return { version: 'not run', bufferPoolMiB: null };
+  if (!kinds.includes('mysql') && !runNotify && !runRecon) return { version: 'not run', bufferPoolMiB: null };
   const conn = await mysql.createConnection(MYSQL_BASE).catch((e: Error) => {
     console.error(`MariaDB 不可用 (${MYSQL_BASE}): ${e.message}`);
     console.error('请先启动 MariaDB（例如 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd），或用 --only sqlite 只测 SQLite。');
@@ -246,6 +264,14 @@ if (runNotify) {
   writeFileSync(join(DATA_DIR, 'notify.json'), JSON.stringify(notify, null, 1));
 }
 
+// ---- 4. reconciliation against DuckDB --------------------------------------------------------------
+let recon: ReconSection | null = null;
+if (runRecon) {
+  recon = await runReconBench({ rows: RECON.rows, rounds: RECON.rounds, kinds: ['sqlite', 'mysql'], dataDir: DATA_DIR, mysqlBase: MYSQL_BASE, rebuild: args.rebuild, listDiffs: RECON.list, listRuns: 20, profile: true });
+  entries.push(...reconEntries(recon));
+  writeFileSync(join(DATA_DIR, 'recon.json'), JSON.stringify(recon, null, 1));
+}
+
 // ---- findings -------------------------------------------------------------------------------------
 const findings: string[] = [];
 const en = (n: number) => n.toLocaleString('en-US');
@@ -290,18 +316,21 @@ if (Math.max(loadBefore[0] ?? 0, loadAfter[0] ?? 0, loadDuring?.max ?? 0) > mach
     `The machine was busy during the run (1-minute load average ${loadBefore[0]?.toFixed(1)} before, ${loadAfter[0]?.toFixed(1)} after${loadDuring ? `, ${loadDuring.mean.toFixed(1)} on average and ${loadDuring.max.toFixed(1)} at most while it ran` : ''}, on ${machine.cores} cores): p95/p99 figures carry that noise; ratios are fairer than absolute figures because both sides run close together.`,
   );
 
-writeReport(import.meta.dirname, {
-  machine,
-  loadBefore,
-  loadAfter,
-  loadDuring,
-  totalSeconds: (performance.now() - started) / 1000,
-  fixtures,
-  lists,
-  inserts,
-  notify,
-  findings,
-  entries,
-});
+// `--only recon`: the other sections of RESULTS.md stay as an earlier run wrote them.
+if (sections.some((k) => k !== 'recon'))
+  writeReport(import.meta.dirname, {
+    machine,
+    loadBefore,
+    loadAfter,
+    loadDuring,
+    totalSeconds: (performance.now() - started) / 1000,
+    fixtures,
+    lists,
+    inserts,
+    notify,
+    findings,
+    entries,
+  });
+if (recon) writeReconSection(import.meta.dirname, recon, machine, reconEntries(recon));
 log('结果已写入 bench/RESULTS.md 与 bench/results.json');
 console.table(entries);

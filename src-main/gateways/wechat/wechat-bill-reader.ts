@@ -1,9 +1,10 @@
+import { open } from 'node:fs/promises';
 import type { BillRecord, BillSummary } from '../../core/reconciliation/bill-record';
 import type { RecordState } from '../../core/reconciliation/recon-diff';
 import { BillFormatError } from '../bill-format-error';
 import { fenToYuanString } from '../../core/money';
 import { shanghaiDayStart } from '../../core/time';
-import { BillLine, billStream, columnIndex, parseByteLines, rawCells, shanghaiTime, SplitCells, yuanToFen, type AmountRule, type BillSource, type BillStream, type ByteLineParser, type Fail, type RawSource } from '../bill-stream';
+import { BillLine, billStream, byteChunks, columnIndex, parseByteLines, plainRecord, rawCells, shanghaiTime, SplitCells, yuanToFen, type AmountRule, type BillSource, type BillStream, type ByteLineParser, type Fail, type RawSource } from '../bill-stream';
 
 /**
  * Reads a WeChat Pay trade bill (format: wechat/wechat-bill.ts) as a stream of BillRecords.
@@ -29,6 +30,73 @@ import { BillLine, billStream, columnIndex, parseByteLines, rawCells, shanghaiTi
  */
 export function readWechatBill(source: BillSource, fileName: string, billDate: string): BillStream {
   return billStream(fileName, () => parseByteLines(fileName, source, new WechatBillParser(fileName, billDate)));
+}
+
+/**
+ * The records at `lines` (line numbers, ascending) of a WeChat bill already read in full by
+ * readWechatBill: a second pass that finds lines by their line breaks (memchr) and parses only the
+ * header and the wanted lines, each record a plain copy (cells included) that keeps none of the
+ * file's buffers. For the few lines a reconciliation shows in full; it checks nothing the first pass
+ * checked (encoding, totals), and a wanted line that is not a detail line yields nothing.
+ */
+export async function* rereadWechatBill(source: BillSource | { path: string }, fileName: string, billDate: string, lines: readonly number[]): AsyncGenerator<BillRecord> {
+  const parser = new WechatBillParser(fileName, billDate);
+  let want = 0;
+  let n = 0;
+  let carry: Buffer | null = null;
+  const take = (buf: Buffer, start: number, nl: number): BillRecord | null => {
+    n++;
+    if (n !== 1 && n !== lines[want]) return null;
+    if (n === lines[want]) want++;
+    const r = parser.bytes(buf, start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl, n);
+    return r && plainRecord(r);
+  };
+  for await (const bytes of 'path' in source ? reusedChunks(source.path) : byteChunks(source)) {
+    if (want >= lines.length) return;
+    const chunk = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let pos = 0;
+    if (carry) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+      carry = null;
+      const r = take(line, 0, line.length - 1);
+      if (r) yield r;
+      pos = nl + 1;
+    }
+    for (let nl = chunk.indexOf(10, pos); nl >= 0 && want < lines.length; nl = chunk.indexOf(10, pos)) {
+      const r = take(chunk, pos, nl);
+      if (r) yield r;
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) carry = Buffer.from(chunk.subarray(pos));
+  }
+  if (carry && want < lines.length) {
+    const r = take(carry, 0, carry.length);
+    if (r) yield r;
+  }
+}
+
+/**
+ * A file's bytes a MiB at a time in ONE buffer, read again for every chunk: the second pass keeps
+ * nothing of a chunk (it copies what it keeps), so a 300 MB file leaves no 300 MB of buffers for the
+ * garbage collector to find.
+ */
+async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 /** A detail line's cells, split only when the workbench asks. */

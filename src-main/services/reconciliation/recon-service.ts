@@ -3,15 +3,17 @@ import { snapshot } from '../../core/audit/audit-record';
 import { DomainError } from '../../core/errors';
 import { PAYMENT_METHOD_LABELS, PAYMENT_METHODS, type PaymentMethod } from '../../core/orders/order-types';
 import type { BillRecord, BillSummary } from '../../core/reconciliation/bill-record';
-import { addToSummary, classifyKey, DIFF_TYPES, diffAmountFen, emptySummary, RECORD_KINDS, type DiffType, type ReconSummary } from '../../core/reconciliation/recon-diff';
+import { DIFF_TYPES, emptySummary, type DiffType, type ReconSummary } from '../../core/reconciliation/recon-diff';
 import { DAY_MS, MINUTE_MS, shanghaiDate, shanghaiDayStart, type Clock } from '../../core/time';
 import { isUniqueViolation } from '../../db/db-errors';
-import type { FoundDiff, ReconPeriod, ReconRun, RunFilter, StagedRow } from '../../db/repositories/recon-repository';
+import type { ReconPeriod, ReconRun, RunFilter } from '../../db/repositories/recon-repository';
 import type { Store } from '../../db/store';
 import { BillFormatError } from '../../gateways/bill-format-error';
+import { plainRecord, type BillStream } from '../../gateways/bill-stream';
 import type { GatewayRegistry } from '../payments/gateway-registry';
 import { SYSTEM_ACTOR, type Actor } from '../actor';
 import type { BillInput, OpenBill } from './bill-readers';
+import { reconcileDay } from './recon-day';
 
 /** What a run reads: a bill reader's stream (gateways/bill-stream.ts BillStream) or generated records in tests. */
 export interface ReconBill {
@@ -20,6 +22,24 @@ export interface ReconBill {
   batches?: AsyncIterable<BillRecord[]>;
   /** The bill's own checked totals, settled once the records were read to the end. */
   summary?: Promise<BillSummary>;
+  /**
+   * A second pass over the same file: the records at these line numbers (ascending), in line order.
+   * The run keeps only what the rule compares and reads the few lines that became differences again;
+   * without it (generated records) every record is kept as it streams past.
+   */
+  reread?: (lines: readonly number[]) => AsyncIterable<BillRecord>;
+}
+
+/** The records of a fresh pass over a bill at the given lines (ascending), each a plain copy that holds none of the file's buffers. */
+export async function* recordsAt(stream: BillStream, lines: readonly number[]): AsyncGenerator<BillRecord> {
+  let i = 0;
+  for await (const batch of stream.batches) {
+    for (const r of batch) {
+      while (i < lines.length && lines[i]! < r.line) i++;
+      if (i === lines.length) return;
+      if (lines[i] === r.line) yield plainRecord(r);
+    }
+  }
 }
 
 export interface RunDayInput {
@@ -38,7 +58,7 @@ export interface ReconOptions {
   holdWindowMs?: number;
   /** Asia/Shanghai time of day after which the previous day's bills are fetched and reconciled (default 10:00). */
   scheduleAt?: string;
-  /** Rows per staging transaction / per page of the ordered scan. */
+  /** Orders (refunds) per keyset page when our side of the day is read (default 5,000: pages that die young keep the heap small). */
   chunk?: number;
   /** How long a run is held by its instance before another may take it over. */
   leaseMs?: number;
@@ -111,21 +131,17 @@ export function runReport(run: ReconRun) {
  * 对账 runs (design document 4.3, issue 6): a day's bill of one channel against our records of
  * that day, weekly / monthly sums over the daily results, and the scheduled daily runs.
  *
- * A daily run, with memory bounded whatever the size of the day:
- *  1. the bill is streamed into the staging table in chunks (multi-row INSERTs, one transaction per
- *     chunk), its totals checked by the reader at the end;
- *  2. the platform records held by the previous day's run and our side of the day are added to the
- *     staging table by INSERT … SELECT (ReconRepository.stageLocal says which local records);
- *  3. the staging rows are read back ordered by (kind, key) a page at a time: a sort-merge full outer
- *     join, which also keeps duplicates on either side apart instead of multiplying them as a SQL
- *     FULL OUTER JOIN would (SQLite has one since 3.39, MariaDB none); each key is classified by the
- *     pure rule (core/reconciliation/recon-diff.ts classifyKey);
- *  4. differences are written by identity in chunks (a re-run refreshes the machine's columns and keeps
- *     every human note and decision), one-sided records near midnight are held for the next day;
- *  5. one last transaction settles differences the re-run no longer finds, replaces what the day
- *     held, stores the summary and makes the run the day's current one, with its audit entry.
- * A failure marks the run failed and removes its staging rows and held records; the differences of a
- * failed run are those of an incomplete day: running the day again puts them right (identities).
+ * A daily run (recon-day.ts) joins the day in memory, compactly (recon-join.ts: a few numbers per
+ * record, ≈ 100 bytes per matched key): the bill is streamed once and never stored, our side is read
+ * in keyset pages at the same time, every key is classified by the pure rule
+ * (core/reconciliation/recon-diff.ts classifyKey) — duplicates on either side stay apart instead of
+ * multiplying as a SQL join would — and only the differences and the records held for the next day
+ * are read again in full (their bill lines by a second pass over the file, our rows by id) and
+ * written by identity in chunks (a re-run refreshes the machine's columns and keeps every human note
+ * and decision). One last transaction settles differences the re-run no longer finds, replaces what
+ * the day held, stores the summary and makes the run the day's current one, with its audit entry.
+ * A failure marks the run failed and removes its held records; the differences of a failed run are
+ * those of an incomplete day: running the day again puts them right (identities).
  */
 export class ReconService {
   private readonly holdWindowMs: number;
@@ -148,7 +164,7 @@ export class ReconService {
     const at = /^(\d{2}):(\d{2})$/.exec(opts.scheduleAt ?? '10:00');
     if (!at || Number(at[1]) > 23 || Number(at[2]) > 59) throw new DomainError('RECON_SCHEDULE_INVALID', `对账时间不正确：${opts.scheduleAt}（应为 HH:MM）`);
     this.scheduleAtMs = (Number(at[1]) * 60 + Number(at[2])) * MINUTE_MS;
-    this.chunk = opts.chunk ?? 2000;
+    this.chunk = opts.chunk ?? 5_000;
     this.leaseMs = opts.leaseMs ?? 30 * MINUTE_MS;
     this.maxAttempts = opts.maxAttempts ?? 8;
     this.retryMs = opts.retryMs ?? 10 * MINUTE_MS;
@@ -158,7 +174,10 @@ export class ReconService {
   async importBill(actor: Actor, input: { channel: PaymentMethod; date: string; fileName: string; file: BillInput; sha256?: string; runId?: number }): Promise<ReconRun> {
     checkDate(input.date);
     const sha256 = input.sha256 ?? ('bytes' in input.file ? createHash('sha256').update(input.file.bytes).digest('hex') : null);
-    const bill = this.readBill(input.channel, input.file, input.fileName, input.date);
+    const open = () => this.readBill(input.channel, input.file, input.fileName, input.date);
+    const opened = open();
+    // Without a reader's own second pass, a fresh pass through the reader picks the lines out.
+    const bill: ReconBill = { ...opened, reread: opened.reread ?? ((lines) => recordsAt(open(), lines)) };
     return this.runDay(actor, { channel: input.channel, date: input.date, bill, fileName: input.fileName, sha256, runId: input.runId });
   }
 
@@ -176,7 +195,6 @@ export class ReconService {
         await tx.recon.updateRun(runId, { status: 'failed', error: message.slice(0, 512), finished_at: this.clock.now(), lease_owner: null, lease_until: null, attempts: (run?.attempts ?? 0) + 1 }, this.clock.now());
         await tx.audit.append({ actorId: actor.id, actorName: actor.name, action: 'recon.run.failed', entityType: 'recon_run', entityId: String(runId), before: null, after: snapshot({ channel, date, error: message }) }, this.clock.now());
       });
-      await this.store.transaction((tx) => tx.recon.clearStaging(runId)).catch(() => undefined);
       await this.store.transaction((tx) => tx.recon.clearHeldOfRun(runId)).catch(() => undefined);
       if (e instanceof BillFormatError) throw new DomainError('RECON_BILL_MALFORMED', e.message);
       throw e;
@@ -204,101 +222,9 @@ export class ReconService {
   private async execute(actor: Actor, runId: number, input: RunDayInput): Promise<ReconRun> {
     const { channel, date } = input;
     const dayStart = shanghaiDayStart(date);
-    const dayEnd = dayStart + DAY_MS;
-    const next = addDays(date, 1);
-
-    // 1. The bill into the staging table, a chunk per transaction.
-    const totals = { count: 0, paidFen: 0, refundedFen: 0, feeFen: 0 };
-    let buffer: { seq: number; record: BillRecord }[] = [];
-    const flush = async () => {
-      if (!buffer.length) return;
-      const rows = buffer;
-      buffer = [];
-      await this.store.transaction((tx) => tx.recon.stageBill(runId, rows));
-    };
-    const take = (r: BillRecord) => {
-      if (r.platform !== channel) throw new DomainError('RECON_BILL_CHANNEL', `账单第 ${r.line} 行属于${PAYMENT_METHOD_LABELS[r.platform] ?? r.platform}，不是${PAYMENT_METHOD_LABELS[channel]}的账单`);
-      if (r.billDate !== date) throw new DomainError('RECON_BILL_DATE', `账单第 ${r.line} 行的账单日期是 ${r.billDate}，不是 ${date}：导入的文件与对账日期不符`);
-      if (!r.key || r.key.length > 64) throw new DomainError('RECON_BILL_KEY', `账单第 ${r.line} 行的商户单号为空或过长`);
-      totals.count++;
-      if (r.kind === 'payment') totals.paidFen += r.amountFen;
-      else totals.refundedFen += r.amountFen;
-      totals.feeFen += r.feeFen ?? 0;
-      buffer.push({ seq: totals.count, record: r });
-    };
-    if (input.bill.batches) {
-      for await (const batch of input.bill.batches) {
-        for (const r of batch) take(r);
-        if (buffer.length >= this.chunk) await flush();
-      }
-    } else {
-      for await (const r of input.bill.records) {
-        take(r);
-        if (buffer.length >= this.chunk) await flush();
-      }
-    }
-    await flush();
-    if (input.bill.summary) await input.bill.summary;
-
-    // 2. Carried platform records and our side of the day, in SQL.
-    const { carried, local } = await this.store.transaction(async (tx) => {
-      const carriedCount = await tx.recon.stageCarriedPlatform(runId, channel, date);
-      const localCount = await tx.recon.stageLocal(runId, channel, date, dayStart, dayEnd);
-      await tx.recon.updateRun(runId, { bill_count: totals.count, bill_paid_fen: totals.paidFen, bill_refunded_fen: totals.refundedFen, platform_fee_fen: totals.feeFen, local_count: localCount, lease_until: this.clock.now() + this.leaseMs }, this.clock.now());
-      return { carried: carriedCount, local: localCount };
-    });
-
-    // 3–4. The ordered scan, classification, differences and held records in chunks.
-    const summary = emptySummary();
-    const ctx = { dayEnd, holdWindowMs: this.holdWindowMs, carried: (r: object) => (r as StagedRow).carried };
-    let found: FoundDiff[] = [];
-    let held: StagedRow[] = [];
-    const save = async () => {
-      if (!found.length && !held.length) return;
-      const [d, h] = [found, held];
-      [found, held] = [[], []];
-      const now = this.clock.now();
-      await this.store.transaction(async (tx) => {
-        await tx.recon.upsertDiffs(d, now);
-        if (h.length) await tx.recon.hold(channel, date, next, runId, h, now);
-      });
-    };
-    for (const kind of RECORD_KINDS) {
-      let after = '';
-      for (;;) {
-        const page = await this.store.read((r) => r.recon.nextKeys(runId, kind, after, this.chunk));
-        const byKey = new Map<string, { local: StagedRow[]; platform: StagedRow[] }>();
-        for (const row of page.rows) {
-          let g = byKey.get(row.key);
-          if (!g) byKey.set(row.key, (g = { local: [], platform: [] }));
-          g[row.side].push(row);
-        }
-        for (const [key, g] of byKey) {
-          const outcome = classifyKey(g.local, g.platform, ctx);
-          addToSummary(summary, outcome, g.local, g.platform);
-          if (outcome.outcome === 'held') held.push(...(outcome.side === 'local' ? g.local : g.platform));
-          else if (outcome.outcome === 'diff')
-            found.push({
-              identity: `${channel}:${kind}:${key}:${outcome.type}`,
-              channel,
-              kind,
-              key,
-              orderNo: (g.platform[0] ?? g.local[0])!.orderNo,
-              type: outcome.type,
-              fields: outcome.fields,
-              billDate: date,
-              runId,
-              local: g.local,
-              platform: g.platform,
-              amountFen: diffAmountFen(outcome.type, g.local, g.platform),
-            });
-        }
-        if (found.length >= 500 || held.length >= 500) await save();
-        if (!page.more || page.lastKey === null) break;
-        after = page.lastKey;
-      }
-    }
-    await save();
+    const day = { runId, channel, date, next: addDays(date, 1), dayStart, dayEnd: dayStart + DAY_MS, holdWindowMs: this.holdWindowMs, pageRows: this.chunk };
+    // 1–4. The join of the day: the bill streamed once, our side in pages, differences and held records written in chunks.
+    const { totals, summary, carried, local } = await reconcileDay(this.store, this.clock, day, input.bill);
 
     // 5. Settle, summarize, make current.
     const now = this.clock.now();
@@ -306,7 +232,11 @@ export class ReconService {
       const vanished = await tx.recon.resolveVanished(channel, date, runId, now);
       await tx.recon.replaceHeld(channel, date, runId);
       await tx.recon.consumeHeld(channel, date, runId);
-      await tx.recon.updateRun(runId, { ...summaryColumns(summary), status: 'done', carried_count: carried, rerun_resolved_count: vanished, finished_at: now, error: null, lease_owner: null, lease_until: null }, now);
+      await tx.recon.updateRun(
+        runId,
+        { ...summaryColumns(summary), bill_count: totals.count, bill_paid_fen: totals.paidFen, bill_refunded_fen: totals.refundedFen, platform_fee_fen: totals.feeFen, local_count: local, status: 'done', carried_count: carried, rerun_resolved_count: vanished, finished_at: now, error: null, lease_owner: null, lease_until: null },
+        now,
+      );
       await tx.recon.makeCurrent({ id: runId, channel, billDate: date, period: 'daily' });
       const diffCount = DIFF_TYPES.reduce((s, t) => s + summary.diffs[t].count, 0);
       await tx.audit.append(
@@ -322,7 +252,6 @@ export class ReconService {
         now,
       );
     });
-    await this.store.transaction((tx) => tx.recon.clearStaging(runId));
     return (await this.store.read((r) => r.recon.run(runId)))!;
   }
 
