@@ -64,8 +64,9 @@ export interface ClassifyContext {
 }
 
 /** One key's records on both sides; they must be of one kind and carry this key. */
-export function classifyKey(local: readonly ReconRecord[], platform: readonly ReconRecord[], ctx: ClassifyContext): KeyOutcome {
-  const all = [...local, ...platform];
+export function classifyKey(allLocal: readonly ReconRecord[], platform: readonly ReconRecord[], ctx: ClassifyContext): KeyOutcome {
+  const local = standingLocal(allLocal);
+  const all = [...allLocal, ...platform];
   if (all.length === 0) throw new DomainError('RECON_EMPTY_KEY', '对账键没有任何记录');
   if (all.some((r) => r.key !== all[0]!.key || r.kind !== all[0]!.kind))
     throw new DomainError('RECON_MIXED_KEY', `对账键 ${all[0]!.key} 混入了其他单号或类型的记录`);
@@ -91,8 +92,20 @@ export function classifyKey(local: readonly ReconRecord[], platform: readonly Re
   return { outcome: 'diff', type, fields };
 }
 
+/**
+ * An order may carry payment attempts that moved no money (failed, closed) beside the one that was
+ * paid: those are not a second payment. The attempts that moved money stand for the order (two of
+ * them are a real 重复单); with none, its latest attempt does.
+ */
+export function standingLocal(local: readonly ReconRecord[]): readonly ReconRecord[] {
+  if (local.length < 2) return local;
+  const moved = local.filter((r) => r.state === 'success');
+  return moved.length ? moved : [local[local.length - 1]!];
+}
+
 /** The money a difference is about, for the run summary (金额 per type). */
-export function diffAmountFen(type: DiffType, local: readonly ReconRecord[], platform: readonly ReconRecord[]): Fen {
+export function diffAmountFen(type: DiffType, allLocal: readonly ReconRecord[], platform: readonly ReconRecord[]): Fen {
+  const local = standingLocal(allLocal);
   const sum = (rs: readonly ReconRecord[]) => rs.reduce((s, r) => s + r.amountFen, 0);
   switch (type) {
     case 'duplicate_platform':
