@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, type App } from '../src-main/app';
@@ -87,6 +89,58 @@ function ledger(sandbox: Sandbox): Map<string, { transferNo: string; state: stri
   return out;
 }
 
+/**
+ * The baseline, in the same run: the same kind of transfers sent straight through the same gateway
+ * adapters to the same simulators at the same concurrency — no database, no executor, no approval,
+ * no request ids saved; the platforms' notifications answered by a bare HTTP responder.
+ */
+async function bareTransfers(sandbox: Sandbox, n: number, concurrency: number): Promise<number> {
+  const replies: Record<string, string> = { wechat: '{"code":"SUCCESS","message":"成功"}', alipay: 'success', bank: '{"code":200,"message":"处理成功"}' };
+  const responder = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(replies[(req.url ?? '').split('/').pop() ?? ''] ?? 'success'));
+  });
+  await new Promise<void>((r) => responder.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(responder.address() as AddressInfo).port}`;
+  const lines = salaryLines(n, '00');
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const l = lines[i]!;
+        await sandbox.registry.get(l.channel).transfer({
+          transferNo: `X${String(i).padStart(8, '0')}T1`,
+          amountFen: l.amountFen,
+          payee: { account: l.account, name: l.payeeName, bankName: l.bankName },
+          remark: '基准转账',
+          notifyUrl: `${url}/${l.channel}`,
+        });
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await new Promise<void>((r) => responder.close(() => r()));
+  return seconds;
+}
+
+/** Figures of the section, for bench/RESULTS.md and results.json. */
+export interface BatchSection {
+  items: number;
+  rate: number;
+  concurrency: number;
+  draftSeconds: number;
+  executeSeconds: number;
+  bareSeconds: number;
+  crashes: number;
+  resumeMedianSeconds: number;
+  resumeMaxSeconds: number;
+  childStartupMedianSeconds: number;
+  duplicates: number;
+  lost: number;
+  extraRequests: number;
+}
+
 async function untilDone(app: App, batchNo: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -98,7 +152,7 @@ async function untilDone(app: App, batchNo: string, timeoutMs: number): Promise<
   }
 }
 
-export async function runBatchBench(o: BatchBenchOptions): Promise<void> {
+export async function runBatchBench(o: BatchBenchOptions): Promise<BatchSection> {
   const store = await freshStore('mysql');
   const sandbox = await startSandbox({ timeScale: 0.001, wechatAutoConfirmMs: 10, bankTransferDelayMs: 10 });
   let base = '';
@@ -111,6 +165,11 @@ export async function runBatchBench(o: BatchBenchOptions): Promise<void> {
   const configFile = join(tmpdir(), `batch-bench-${process.pid}.json`);
   try {
     await app.batches.updateSettings({ id: null, name: '基准测试' }, { ratePerSecond: o.rate, financeRecipients: [], confirmWindowHours: 24 }, null);
+
+    // 0. baseline
+    log(`基线：${o.items} 笔转账直接经网关适配器发往模拟平台（无数据库、无执行器），并发 ${o.concurrency}`);
+    const bareSeconds = await bareTransfers(sandbox, o.items, o.concurrency);
+    log(`基线：${(o.items / bareSeconds).toFixed(0)} 笔/秒（${bareSeconds.toFixed(1)} s）`);
 
     // 1. throughput
     log(`批量付款：起草 ${o.items} 笔工资批量（MariaDB）`);
@@ -194,6 +253,7 @@ export async function runBatchBench(o: BatchBenchOptions): Promise<void> {
     log(`核对平台账本：重复付款 ${duplicates} 笔，丢失 ${lost} 笔，同一明细多于一个请求号 ${extraRequests} 笔（共 ${items.length} 笔）`);
     console.table([
       { figure: 'batch.10k.items_per_s', value: Number((o.items / seconds).toFixed(1)) },
+      { figure: 'batch.bare_transfers_per_s', value: Number((o.items / bareSeconds).toFixed(1)) },
       { figure: 'batch.10k.draft_s', value: Number((a.draftMs / 1000).toFixed(2)) },
       { figure: 'batch.10k.execute_s', value: Number(seconds.toFixed(1)) },
       { figure: 'batch.crash.resume_median_s', value: Number((median / 1000).toFixed(2)) },
@@ -204,6 +264,10 @@ export async function runBatchBench(o: BatchBenchOptions): Promise<void> {
       { figure: 'batch.crash.lost', value: lost },
     ]);
     if (duplicates || lost) process.exitCode = 1;
+    return {
+      items: o.items, rate: o.rate, concurrency: o.concurrency, draftSeconds: a.draftMs / 1000, executeSeconds: seconds, bareSeconds, crashes: o.crashes,
+      resumeMedianSeconds: median / 1000, resumeMaxSeconds: worst / 1000, childStartupMedianSeconds: pct(startups, 0.5) / 1000, duplicates, lost, extraRequests,
+    };
   } finally {
     rmSync(configFile, { force: true });
     await sandbox.stop();

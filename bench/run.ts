@@ -46,12 +46,6 @@ const { values: args } = parseArgs({
     'recon-list': { type: 'string', default: '100000' },
   },
 });
-// `--only batch` (issue 7): batch payouts on MariaDB, figures printed; RESULTS.md is left as it is.
-if (args.only === 'batch') {
-  const { runBatchBench } = await import('./batch-bench');
-  await runBatchBench({ items: Number(args['batch-items']), crashes: Number(args['batch-crashes']), leaseMs: 1_000, rate: 500, concurrency: 8 });
-  process.exit(process.exitCode ?? 0);
-}
 const RUNS = Number(args.runs);
 const WARMUP = 20;
 const INSERT_ROUNDS = Number(args['insert-rounds']);
@@ -66,7 +60,7 @@ const runRecon = sections.includes('recon');
 const RECON = { rows: Number(args['recon-rows']), rounds: Number(args['recon-rounds']), list: Number(args['recon-list']) };
 const counts = [NOTIFICATIONS, Number(args['notify-profile'])];
 if (
-  sections.some((k) => k !== 'sqlite' && k !== 'mysql' && k !== 'notify' && k !== 'recon') ||
+  sections.some((k) => k !== 'sqlite' && k !== 'mysql' && k !== 'notify' && k !== 'recon' && k !== 'batch') ||
   !(Number.isInteger(RECON.rows) && RECON.rows >= 1000 && Number.isInteger(RECON.rounds) && RECON.rounds >= 1 && Number.isInteger(RECON.list) && RECON.list >= 0) ||
   !Number.isInteger(RUNS) ||
   RUNS < 20 ||
@@ -77,7 +71,7 @@ if (
   Number(args['notify-profile']) > NOTIFICATIONS
 ) {
   console.error(
-    '用法: npm run bench -- [--only sqlite|mysql|notify|recon] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000 (≤ --notifications)] [--recon-rows 1000000] [--recon-rounds 3] [--recon-list 100000]',
+    '用法: npm run bench -- [--only sqlite|mysql|notify|recon|batch] [--rebuild] [--runs 200] [--insert-rounds 2] [--notifications 50000] [--notify-budget 300] [--notify-profile 3000 (≤ --notifications)] [--recon-rows 1000000] [--recon-rounds 3] [--recon-list 100000] [--batch-items 10000] [--batch-crashes 20]',
   );
   process.exit(2);
 }
@@ -95,7 +89,7 @@ const loadSampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 5000)
 loadSampler.unref();
 
 async function mariadbInfo(): Promise<{ version: string; bufferPoolMiB: number | null }> {
-  if (!kinds.includes('mysql') && !runNotify && !runRecon) return { version: 'not run', bufferPoolMiB: null };
+  if (!kinds.includes('mysql') && !runNotify && !runRecon && !sections.includes('batch')) return { version: 'not run', bufferPoolMiB: null };
   const conn = await mysql.createConnection(MYSQL_BASE).catch((e: Error) => {
     console.error(`MariaDB 不可用 (${MYSQL_BASE}): ${e.message}`);
     console.error('请先启动 MariaDB（例如 start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd），或用 --only sqlite 只测 SQLite。');
@@ -118,6 +112,16 @@ const sqliteVersion = (() => {
 const maria = await mariadbInfo();
 const machine = describeMachine(sqliteVersion, maria.version, maria.bufferPoolMiB);
 log(`${machine.cpu} ×${machine.cores}, ${machine.memoryGiB} GiB, Node ${machine.node}, SQLite ${sqliteVersion}, MariaDB ${maria.version}`);
+
+// `--only batch` (issue 7): batch payouts on MariaDB; rewrites only its own part of RESULTS.md.
+if (args.only === 'batch') {
+  const { runBatchBench } = await import('./batch-bench');
+  const { writeBatchSection } = await import('./batch-report');
+  const before = loadavg();
+  const section = await runBatchBench({ items: Number(args['batch-items']), crashes: Number(args['batch-crashes']), leaseMs: 1_000, rate: 500, concurrency: 8 });
+  writeBatchSection(import.meta.dirname, section, machine, before);
+  process.exit(process.exitCode ?? 0);
+}
 
 // ---- fixtures -------------------------------------------------------------------------------
 // Built in a child process (same Node, same tsx loader): generating a million orders churns the heap,
