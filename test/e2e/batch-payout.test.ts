@@ -94,9 +94,7 @@ describe('批量付款 end to end', () => {
   };
 
   beforeAll(async () => {
-    // A short lease: the executor claims (and saves the request ids of) no more than it can send within
-    // half a lease at the configured rate — here one item per round — so a pause lands between sends.
-    e = await startE2E('sqlite', { batches: { leaseMs: 4_000 } });
+    e = await startE2E('sqlite');
     page = e.page;
     await e.signInAsAdmin('caiwu', '王财务', ADMIN_PASSWORD);
     await e.app.users.create(SYSTEM_ACTOR, { username: 'kuaiji', displayName: '李会计', password: ADMIN_PASSWORD, role: 'accountant' });
@@ -153,6 +151,7 @@ describe('批量付款 end to end', () => {
     batchNo = /B\d{20}/.exec(page.url())![0];
     await expect.poll(() => status(page)).toBe('draft');
     expect(await page.getByTestId('batch-summary').textContent()).toContain('6 笔 · ' + TOTAL);
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('来源文件导入');
     const items = page.getByTestId('item-table');
     await expect.poll(() => items.textContent()).toContain('622202*********0123');
     expect(await items.textContent()).not.toContain('6222021234567890123');
@@ -192,6 +191,7 @@ describe('批量付款 end to end', () => {
     const second = /B\d{20}/.exec(page.url())![0];
     expect(second).not.toBe(batchNo);
     await expect.poll(() => status(page)).toBe('draft');
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('来源手工录入');
     await page.getByTestId('cancel-batch').click();
     await confirmOk(page);
     await expect.poll(() => status(page)).toBe('cancelled');
@@ -272,7 +272,7 @@ describe('批量付款 end to end', () => {
     await page.getByTestId('failures-tab').click();
     const failures = page.getByTestId('failure-table');
     await expect.poll(() => failures.textContent()).toContain('李那');
-    expect(await failures.getByTestId('fail-reason').first().textContent()).toContain('NAME_NOT_CORRECT');
+    expect(await failures.getByTestId('fail-reason').first().textContent()).toContain('收款人姓名与账户不一致（NAME_NOT_CORRECT）');
     await failures.getByTestId('fix-item-2').click();
     const form = page.getByTestId('fix-item-form');
     await form.getByLabel('收款人姓名').fill('李娜');

@@ -3,7 +3,7 @@
  * object, and the field names inside before/after snapshots. Served to the renderer through
  * `meta.vocabulary`, so a new action gets its words where it is written.
  */
-import { BATCH_AUDIT_ACTION_LABELS, BATCH_AUDIT_ENTITY_LABELS } from '../batches/batch-vocabulary';
+import { BATCH_AUDIT_ACTION_LABELS, BATCH_AUDIT_ENTITY_LABELS, BATCH_AUDIT_FIELD_LABELS } from '../batches/batch-vocabulary';
 import { CHANNEL_FIELD_LABELS } from '../channels/channel-field-labels';
 import { RECON_AUDIT_ACTION_LABELS, RECON_AUDIT_ENTITY_LABELS } from '../reconciliation/recon-vocabulary';
 import { SALARY_AUDIT_ACTION_LABELS, SALARY_AUDIT_ENTITY_LABELS, SALARY_AUDIT_FIELD_LABELS } from '../salary/salary-vocabulary';
@@ -219,6 +219,8 @@ export const AUDIT_FIELD_LABELS: Record<string, string> = {
   accountName: '收款户名',
   paymentTermDays: '付款周期',
   reportedFen: '平台报告金额',
-  payeeName: '收款单位',
+  // A supplier, an employee of a salary batch, a refunded customer: 收款人 fits them all.
+  payeeName: '收款人',
   ...SALARY_AUDIT_FIELD_LABELS,
+  ...BATCH_AUDIT_FIELD_LABELS,
 };

@@ -36,9 +36,10 @@ export const BATCH_TYPES = ['salary', 'supplier'] as const;
 export type BatchTypeCode = (typeof BATCH_TYPES)[number];
 export const BATCH_TYPE_LABELS: Record<BatchTypeCode, string> = { salary: '员工薪资', supplier: '供应商付款' };
 
-export const BATCH_SOURCE_KINDS = ['import', 'api', 'salary_sheet', 'supplier_terms'] as const;
+/** Where a batch came from: an imported file, lines typed in the app (手工录入), the REST API, a salary sheet, contract terms. */
+export const BATCH_SOURCE_KINDS = ['import', 'manual', 'api', 'salary_sheet', 'supplier_terms'] as const;
 export type BatchSourceKindCode = (typeof BATCH_SOURCE_KINDS)[number];
-export const BATCH_SOURCE_LABELS: Record<BatchSourceKindCode, string> = { import: '文件导入', api: '接口创建', salary_sheet: '薪资表', supplier_terms: '合同付款条款' };
+export const BATCH_SOURCE_LABELS: Record<BatchSourceKindCode, string> = { import: '文件导入', manual: '手工录入', api: '接口创建', salary_sheet: '薪资表', supplier_terms: '合同付款条款' };
 
 export const ITEM_STATUSES = ['pending', 'sending', 'processing', 'wait_confirm', 'success', 'failed', 'cancelled', 'resend_approval'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];

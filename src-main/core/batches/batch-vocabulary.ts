@@ -38,6 +38,35 @@ export const BATCH_AUDIT_ACTION_LABELS: Record<string, string> = {
   'batch_item.resend_rejected': '失败项重新发送审批驳回',
 };
 
+/**
+ * The fields of 批量付款's audit snapshots (batch and item histories) not already named by another
+ * area. Field labels are shared by every kind of record, so a batch writes its own keys where a
+ * common one means something else elsewhere (batchType, not an order's `type`; batchTitle, not an
+ * invoice's `title`; totalAmountFen, not a booking's 总价).
+ */
+export const BATCH_AUDIT_FIELD_LABELS: Record<string, string> = {
+  batchType: '批量类型',
+  batchTitle: '任务名称',
+  sourceKind: '来源',
+  sourceRef: '来源编号',
+  totalCount: '总笔数',
+  totalAmountFen: '总金额',
+  cancelledItems: '取消笔数',
+  cancelledFen: '取消金额',
+  successCount: '成功笔数',
+  successFen: '成功金额',
+  failedCount: '失败笔数',
+  failedFen: '失败金额',
+  item: '明细',
+  channel: '收款方式',
+  account: '收款账号',
+  confirmExpiresAt: '收款确认截止',
+  tries: '本次发送的请求次数',
+  message: '平台应答',
+  answer: '平台应答',
+  withdrawn: '已撤回审批',
+};
+
 export const BATCH_AUDIT_ENTITY_LABELS: Record<string, string> = {
   payout_batch: '批量付款任务',
   payout_batch_item: '批量付款明细',

@@ -122,6 +122,20 @@ export class BatchRepository {
     return ((await this.em.query(`SELECT * FROM payout_batches WHERE batch_no IN (${placeholders(unique.length)})`, unique)) as PayoutBatchRow[]).map(batchFromRow);
   }
 
+  /**
+   * The statuses of these batches, their rows share-locked on MySQL (in id order) for the rest of the
+   * unit of work: the executor's last check before a first send. A pause or cancel (which locks the
+   * batch row for update) then either committed before — and is seen — or waits until the items
+   * checked here are marked as sent.
+   */
+  async statusesForSend(ids: readonly number[]): Promise<Map<number, BatchStatus>> {
+    if (!ids.length) return new Map();
+    const unique = [...new Set(ids)].sort((a, b) => a - b);
+    const lock = this.lockRows ? ' LOCK IN SHARE MODE' : '';
+    const rows = (await this.em.query(`SELECT id, status FROM payout_batches WHERE id IN (${placeholders(unique.length)}) ORDER BY id${lock}`, unique)) as { id: unknown; status: string }[];
+    return new Map(rows.map((r) => [int(r.id), r.status as BatchStatus]));
+  }
+
   async batchesByIds(ids: readonly number[]): Promise<Map<number, PayoutBatch>> {
     if (!ids.length) return new Map();
     const unique = [...new Set(ids)];
@@ -189,8 +203,9 @@ export class BatchRepository {
   }
 
   /**
-   * Pending items → sending under their request ids, in ONE statement (the executor's claim): each
-   * row only if it still has the version read; fewer changed rows than asked throws (all roll back).
+   * Pending items → sending under their request ids, in ONE statement (the executor's send gate, just
+   * before the sends): each row only if it still has the version read; fewer changed rows than asked
+   * throws (all roll back).
    */
   async markSending(rows: readonly { item: BatchItem; transferNo: string }[], now: number, nextAt: number): Promise<void> {
     if (!rows.length) return;
@@ -401,6 +416,14 @@ export class BatchItemClaims {
    */
   async readCommitted(): Promise<void> {
     if (this.skipLocked) await this.em.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  }
+
+  /** Gives back this owner's leases on these items (one statement). */
+  async releaseMany(owner: string, itemIds: readonly number[]): Promise<void> {
+    for (let i = 0; i < itemIds.length; i += 500) {
+      const part = itemIds.slice(i, i + 500);
+      await this.em.query(`UPDATE payout_batch_items SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ? AND id IN (${placeholders(part.length)})`, [owner, ...part]);
+    }
   }
 
   async release(owner: string, itemId?: number): Promise<void> {

@@ -145,8 +145,9 @@ export async function insertDraft(
       employeeId: l.employeeId ?? null, supplierId: l.supplierId ?? null, payableIds: l.payableIds ?? [],
     })),
   );
+  // Keys of the batch's own (batch-vocabulary.ts BATCH_AUDIT_FIELD_LABELS): `type` and `title` are an order's and an invoice's elsewhere.
   await auditBatch(deps, tx, actor, 'batch.create', batch.batchNo, null, {
-    type: header.type, title: header.title, sourceKind: header.sourceKind, sourceRef: header.sourceRef, totalCount: lines.length, totalFen,
+    batchType: header.type, batchTitle: header.title, sourceKind: header.sourceKind, sourceRef: header.sourceRef, totalCount: lines.length, totalAmountFen: totalFen,
   });
   return batch;
 }

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '../actor';
 import type { GatewayRegistry } from '../payments/gateway-registry';
 import { auditBatch, auditItem, readBatchSettings, type BatchDeps } from './batch-context';
 import { GroupRecorder } from './batch-recorder';
+import { SendGate, type Admission } from './batch-send-gate';
 import type { BatchSettlement, CallResult } from './batch-settlement';
 
 /** Query answers meaning "this request id was never received" (WeChat NOT_FOUND, Alipay ORDER_NOT_EXIST, bank TRANSFER_NOT_EXIST). */
@@ -36,10 +37,13 @@ type Step = { item: BatchItem; batch: PayoutBatch; transferNo: string; action: '
 /**
  * The batch executor (issue 7): claims due items with leases (FOR UPDATE SKIP LOCKED, so server
  * instances never share an item) and
- *   1. in the claiming transaction decides what to do with each and — for a first send — saves its
- *      request id (committed before anything leaves);
- *   2. talks to the platform outside any transaction, paced to the configured items per second;
- *   3. records the answers, several items per transaction (GroupRecorder → BatchSettlement.record).
+ *   1. in the claiming transaction decides what to do with each;
+ *   2. works on them, paced to the configured items per second: a first send passes the send gate
+ *      (SendGate) when its turn comes — batch still being sent? then its request id is saved and
+ *      committed, and only then does the request leave; a paused or cancelled batch's items are
+ *      given back unsent (pending, or cancelled with their batch), so 暂停 / 取消剩余 hold at once;
+ *   3. talks to the platform outside any transaction;
+ *   4. records the answers, several items per transaction (GroupRecorder → BatchSettlement.record).
  * Whatever instant the process dies at, the item is claimed again after its lease: an item whose
  * request id was saved is in `sending` and is QUERIED first; only a "never received" answer leads
  * to a resend, with the same id, which the platform deduplicates. So no item is paid twice, and
@@ -62,14 +66,16 @@ export class BatchExecutor {
     private readonly log: (message: string, e?: unknown) => void,
   ) {
     this.recorder = new GroupRecorder(deps.store, settlement, workerId);
+    this.gate = new SendGate(deps, settlement, workerId, opts.recheckMs);
   }
 
   private readonly recorder: GroupRecorder;
+  private readonly gate: SendGate;
 
   /**
-   * One round: claim what is due (within the rate and the lease) and, in the same transaction, save
-   * the request ids of the items about to be sent for the first time (one statement for all of them);
-   * then work on the items, record the answers in groups, finish idle batches. Returns the items claimed.
+   * One round: claim what is due (within the rate and the lease), work on the items (first sends
+   * through the send gate, one by one as their turn comes), record the answers in groups, finish
+   * idle batches. Returns the items claimed.
    */
   async runDue(limit = this.opts.maxClaim): Promise<number> {
     const { clock } = this.deps;
@@ -104,11 +110,23 @@ export class BatchExecutor {
 
   private async work(steps: Step[], rate: number): Promise<void> {
     let next = 0;
+    // Batches the gate found paused or cancelled: their remaining first sends are given back at once, unpaced.
+    const held = new Set<number>();
+    const skipped: number[] = [];
+    const take = (): Step | null => {
+      while (next < steps.length && !this.stopped) {
+        const step = steps[next++]!;
+        if (step.action === 'send' && held.has(step.batch.id)) skipped.push(step.item.id);
+        else return step;
+      }
+      return null;
+    };
     const worker = async () => {
-      while (next < steps.length && !this.stopped) await this.process(steps[next++]!, rate);
+      for (let step = take(); step; step = take()) if ((await this.process(step, rate)) === 'held') held.add(step.batch.id);
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, steps.length) }, worker));
     if (this.stopped && next < steps.length) await this.deps.store.transaction((tx) => tx.batchClaims.release(this.workerId)).catch(() => undefined);
+    else if (skipped.length) await this.deps.store.transaction((tx) => tx.batchClaims.releaseMany(this.workerId, skipped)).catch((e: unknown) => this.log('归还暂停批量任务的明细失败', e));
   }
 
   /** Rounds until nothing is due now (tests, the benchmark, 立即执行). */
@@ -170,26 +188,37 @@ export class BatchExecutor {
 
   // ─── one item ───
 
-  private async process(step: Step, rate: number): Promise<void> {
+  /** One item: its turn under the rate limit, the send gate for a first send, the platform, the answer recorded. */
+  private async process(step: Step, rate: number): Promise<Admission | null> {
     const itemId = step.item.id;
-    let recorded = false;
+    let done = false;
     try {
       await this.pace(rate);
+      if (step.action === 'send') {
+        const admission = await this.gate.admit(step.item, step.batch, step.transferNo);
+        if (admission !== 'send') {
+          done = true; // not sent; the gate gave the lease back
+          return admission;
+        }
+        step = { ...step, item: { ...step.item, status: 'sending', transferNo: step.transferNo, version: step.item.version + 1 } };
+      }
       const result = await this.call(step);
       await this.recorder.record(itemId, step.transferNo, result);
-      recorded = true;
+      done = true;
+      return 'send';
     } catch (e) {
       // One item's trouble (a store hiccup) must not stop the others; its lease lapses and it is taken again.
       this.log(`批量付款明细 #${itemId} 处理失败`, e);
+      return null;
     } finally {
-      if (!recorded) await this.deps.store.transaction((tx) => tx.batchClaims.release(this.workerId, itemId)).catch(() => undefined);
+      if (!done) await this.deps.store.transaction((tx) => tx.batchClaims.release(this.workerId, itemId)).catch(() => undefined);
     }
   }
 
   /**
    * Step 1, in the claiming transaction (the claimed rows are locked by it): what to do with each
-   * item; first sends get their request ids saved here, all in one statement, committed before
-   * anything leaves. Items with nothing to do now (their batch paused meanwhile) are given back.
+   * item. Nothing is marked sent here — a first send's request id is saved by the send gate right
+   * before it leaves. Items with nothing to do now (their batch paused meanwhile) are given back.
    */
   private async prepare(tx: Tx, ids: readonly number[]): Promise<Step[]> {
     if (!ids.length) return [];
@@ -197,19 +226,14 @@ export class BatchExecutor {
     const items = await tx.batches.itemsByIds(ids);
     const batches = await tx.batches.batchesByIds(items.map((i) => i.batchId));
     const steps: Step[] = [];
-    const firstSends: { item: BatchItem; transferNo: string }[] = [];
     const idle: number[] = [];
     for (const item of items) {
       const batch = batches.get(item.batchId);
       const step = batch ? this.decide(item, batch, now) : null;
-      if (!step) idle.push(item.id);
-      else if (step.action === 'send') firstSends.push({ item, transferNo: step.transferNo });
       if (step) steps.push(step);
+      else idle.push(item.id);
     }
-    await tx.batches.markSending(firstSends, now, now + this.opts.recheckMs);
-    for (const { item, transferNo } of firstSends)
-      await auditItem(this.deps, tx, SYSTEM_ACTOR, 'batch_item.send', batches.get(item.batchId)!, item.seq, { status: 'pending' }, { status: 'sending', transferNo, attempt: item.attempt });
-    for (const id of idle) await tx.batchClaims.release(this.workerId, id);
+    if (idle.length) await tx.batchClaims.releaseMany(this.workerId, idle);
     return steps;
   }
 
@@ -217,8 +241,7 @@ export class BatchExecutor {
     switch (item.status) {
       case 'pending': {
         if (!SENDING_BATCH_STATUSES.includes(batch.status)) return null;
-        const transferNo = transferNoOf(batch.batchNo, item.seq, item.attempt);
-        return { item: { ...item, status: 'sending', transferNo, version: item.version + 1 }, batch, transferNo, action: 'send' };
+        return { item, batch, transferNo: transferNoOf(batch.batchNo, item.seq, item.attempt), action: 'send' };
       }
       case 'sending':
         return item.transferNo ? { item, batch, transferNo: item.transferNo, action: 'query_then_resend' } : null;

@@ -10,7 +10,7 @@ import type { Actor } from '../actor';
  */
 
 export type BatchType = 'salary' | 'supplier';
-export type BatchSourceKind = 'import' | 'api' | 'salary_sheet' | 'supplier_terms';
+export type BatchSourceKind = 'import' | 'manual' | 'api' | 'salary_sheet' | 'supplier_terms';
 
 /** One payee line of a batch, already in fen. */
 export interface BatchLineInput {

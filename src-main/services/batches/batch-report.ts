@@ -3,6 +3,7 @@ import type { BatchItem, PayoutBatch } from '../../core/batches/batch';
 import { arrivalRuleOf } from '../../core/batches/batch-policy';
 import type { BatchProgress } from '../../core/batches/batch-progress';
 import { BATCH_SOURCE_LABELS, BATCH_STATUS_LABELS, BATCH_TYPE_LABELS, ITEM_STATUS_LABELS, itemRefOf } from '../../core/batches/batch-state';
+import { describeTransferFailure } from '../../core/batches/transfer-failures';
 import { maskPayee, PAYEE_CHANNEL_LABELS } from '../../core/suppliers/supplier-payment';
 import { formatShanghai } from '../../core/time';
 
@@ -70,7 +71,7 @@ export async function buildBatchReport(batch: PayoutBatch, items: readonly Batch
     detail.addRow({
       seq: i.seq, ref: itemRefOf(batch.batchNo, i.seq), payee: i.payeeName, channel: PAYEE_CHANNEL_LABELS[i.channel], account: maskPayee(i.channel, i.account), bank: i.bankName,
       amount: yuan(i.amountFen), status: ITEM_STATUS_LABELS[i.status], transferNo: i.transferNo ?? '', platformNo: i.platformTransferNo ?? '', finishedAt: time(i.finishedAt),
-      arrival: i.arrivalDate ? `${i.arrivalDate}（${i.arrivalRule ?? ''}）` : i.status === 'success' ? '' : `预计 ${arrivalRuleOf(i.channel)}`, failReason: i.failReason ?? '',
+      arrival: i.arrivalDate ? `${i.arrivalDate}（${i.arrivalRule ?? ''}）` : i.status === 'success' ? '' : `预计 ${arrivalRuleOf(i.channel)}`, failReason: i.failReason === null ? '' : describeTransferFailure(i.channel, i.failReason),
       voucherNo: i.voucherNo ?? '', remark: i.remark,
     });
   }

@@ -166,8 +166,8 @@ export class BatchService implements BatchDrafting {
     return { batchId: b.id, batchNo: b.batchNo };
   }
 
-  /** 新建批量任务 from typed lines (or the REST API's items); `submit` sends it for approval at once. */
-  async create(actor: Actor, input: CreateBatchInput, source: 'import' | 'api' = 'import', submit = false): Promise<BatchImportResult> {
+  /** 新建批量任务 from lines typed in the app (手工录入), or the REST API's items; `submit` sends it for approval at once. */
+  async create(actor: Actor, input: CreateBatchInput, source: 'manual' | 'api' = 'manual', submit = false): Promise<BatchImportResult> {
     const header = checkHeader({ ...input, sourceKind: source });
     const candidates = input.lines.map((l, i) => ({ ...l, rowNo: i + 1 }));
     return this.createChecked(actor, header, candidates, [], input.confirmDuplicates ?? false, false, submit, source === 'api' ? '笔' : '行');
@@ -213,7 +213,7 @@ export class BatchService implements BatchDrafting {
       businessType: 'payout_batch', subjectId: b.batchNo, amountFen: b.totalFen, requester: actor,
       title: `批量付款 ${b.batchNo} · ${b.title} · ${b.totalCount} 笔 ${formatYuan(b.totalFen)}`,
     });
-    await auditBatch(this.deps, tx, actor, 'batch.submit', b.batchNo, { status: b.status }, { status: 'pending_approval', totalCount: b.totalCount, totalFen: b.totalFen });
+    await auditBatch(this.deps, tx, actor, 'batch.submit', b.batchNo, { status: b.status }, { status: 'pending_approval', totalCount: b.totalCount, totalAmountFen: b.totalFen });
     return { ...b, status: 'pending_approval', submittedAt: now, version: b.version + 1 };
   }
 

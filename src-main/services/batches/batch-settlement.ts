@@ -3,6 +3,7 @@ import type { BatchItem, PayoutBatch } from '../../core/batches/batch';
 import { backoffMs, confirmExpired, mayRetryAutomatically, payoutArrival, type RetryPolicy } from '../../core/batches/batch-policy';
 import { progressOf } from '../../core/batches/batch-progress';
 import { BATCH_TYPE_LABELS, finishedStatus, IN_FLIGHT_ITEM_STATUSES, itemRefOf, type ItemCounts } from '../../core/batches/batch-state';
+import { describeTransferFailure } from '../../core/batches/transfer-failures';
 import { fenToYuanString, formatYuan } from '../../core/money';
 import { formatShanghai, HOUR_MS } from '../../core/time';
 import type { TransferStatus } from '../../gateways/gateway';
@@ -63,7 +64,8 @@ export class BatchSettlement {
     }
     // Unknown, or refused for a passing reason: ask again later — query first, then the same number.
     const tries = item.tries + 1;
-    await tx.batches.updateItem(item.id, item.version, { tries, failReason: r.message.slice(0, 256), nextAt: now + backoffMs(tries, this.opts.retry, this.opts.random()) });
+    const answer = r.kind === 'rejected' ? describeTransferFailure(item.channel, r.message) : r.message;
+    await tx.batches.updateItem(item.id, item.version, { tries, failReason: answer.slice(0, 256), nextAt: now + backoffMs(tries, this.opts.retry, this.opts.random()) });
     await auditItem(this.deps, tx, SYSTEM_ACTOR, 'batch_item.pending', batch, item.seq, null, { transferNo, tries, message: r.message });
   }
 
@@ -85,7 +87,7 @@ export class BatchSettlement {
       case 'failed':
         if (st.retryable === undefined) {
           // A notification without the reason's class: the query says whether it may be retried.
-          await tx.batches.updateItem(item.id, item.version, { failReason: (st.failReason ?? '平台通知转账失败').slice(0, 256), nextAt: now });
+          await tx.batches.updateItem(item.id, item.version, { failReason: (st.failReason ? describeTransferFailure(item.channel, st.failReason) : '平台通知转账失败').slice(0, 256), nextAt: now });
           return { kind: 'applied', detail: `批量付款明细 ${ref} 转账失败，待查询确认原因` };
         }
         if (st.retryable && mayRetryAutomatically(item.attempt, this.opts.retry) && batch.status !== 'cancelled') {
@@ -123,7 +125,8 @@ export class BatchSettlement {
   }
 
   /** A definite, passing failure: back to pending under the next attempt number, after a backoff. */
-  private async retryWithNewAttempt(tx: Tx, item: BatchItem, batch: PayoutBatch, reason: string): Promise<void> {
+  private async retryWithNewAttempt(tx: Tx, item: BatchItem, batch: PayoutBatch, platformReason: string): Promise<void> {
+    const reason = describeTransferFailure(item.channel, platformReason);
     const patch: ItemPatch = {
       status: 'pending', attempt: item.attempt + 1, transferNo: null, platformTransferNo: null, tries: 0, confirmExpiresAt: null, failReason: `上次失败：${reason}`.slice(0, 256),
       nextAt: this.deps.clock.now() + backoffMs(item.attempt, this.opts.retry, this.opts.random()),
@@ -149,7 +152,9 @@ export class BatchSettlement {
     await this.settled(tx, item, batch, 'success', null);
   }
 
-  async fail(tx: Tx, item: BatchItem, batch: PayoutBatch, reason: string, retryable: boolean): Promise<void> {
+  /** `why`: the platform's report (a code, its words) or our own sentence; stored in the accountant's words. */
+  async fail(tx: Tx, item: BatchItem, batch: PayoutBatch, why: string, retryable: boolean): Promise<void> {
+    const reason = describeTransferFailure(item.channel, why);
     const now = this.deps.clock.now();
     await tx.batches.updateItem(item.id, item.version, { status: 'failed', failReason: reason.slice(0, 256), retryable, finishedAt: now, nextAt: 0, tries: 0 });
     await auditItem(this.deps, tx, SYSTEM_ACTOR, 'batch_item.fail', batch, item.seq, { status: item.status }, { status: 'failed', transferNo: item.transferNo, failReason: reason, retryable });

@@ -2,6 +2,7 @@ import type { BatchItem, PayoutBatch } from '../../core/batches/batch';
 import { arrivalRuleOf, PAYOUT_ARRIVAL_DAYS } from '../../core/batches/batch-policy';
 import type { BatchProgress } from '../../core/batches/batch-progress';
 import { BATCH_SOURCE_LABELS, BATCH_STATUS_LABELS, BATCH_TYPE_LABELS, canBatch, ITEM_STATUS_LABELS, itemRefOf, type BatchStatus } from '../../core/batches/batch-state';
+import { describeTransferFailure } from '../../core/batches/transfer-failures';
 import { maskPhone } from '../../core/access/masking';
 import { maskPayee, PAYEE_CHANNEL_LABELS } from '../../core/suppliers/supplier-payment';
 
@@ -52,6 +53,8 @@ export function itemView(batch: Pick<PayoutBatch, 'batchNo' | 'status'>, i: Batc
   const open = batch.status !== 'cancelled' && i.status === 'failed';
   return {
     ...rest,
+    // Rows written before the reasons were put into words still hold the platform's bare code.
+    failReason: i.failReason === null ? null : describeTransferFailure(i.channel, i.failReason),
     itemRef: itemRefOf(batch.batchNo, i.seq),
     accountMasked: maskPayee(i.channel, account),
     contactPhoneMasked: contactPhone ? maskPhone(contactPhone) : '',

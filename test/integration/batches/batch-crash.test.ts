@@ -13,6 +13,7 @@ const ROOT = join(import.meta.dirname, '../../..');
 const LEASE_MS = 400;
 const KILLS = 6;
 const ITEMS = 90;
+const RATE = 30;
 
 /** Starts an executor process, lets it work for `ms` after it is ready, then kills it with SIGKILL (no clean-up of any kind). */
 async function runAndKill(configFile: string, ms: number): Promise<number> {
@@ -52,6 +53,10 @@ describe.each(STORE_KINDS)('crash safety on %s', (kind) => {
 
   it(`an executor killed ${KILLS} times at random points pays every item exactly once`, async () => {
     rig = await batchRig(kind, { fileStore: true, batches: { leaseMs: LEASE_MS } });
+    // Slow enough that the children cannot finish the batch between them (6 × 350 ms at 30/s is fewer than
+    // 90 sends), so the app's own executor must take over what the last one left.
+    const s = await rig.app.batches.settings();
+    await rig.app.batches.updateSettings(rig.maker, { ratePerSecond: RATE, financeRecipients: [], confirmWindowHours: 24 }, s.version);
     const batchLines = lines(ITEMS);
     const batchNo = await rig.submitted(batchLines);
     await rig.approve(batchNo);

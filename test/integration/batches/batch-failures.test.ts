@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AUDIT_FIELD_LABELS } from '../../../src-main/core/audit/audit-vocabulary';
 import { itemRefOf } from '../../../src-main/core/batches/batch-state';
 import { HOUR_MS } from '../../../src-main/core/time';
 import type { BankPlatform } from '../../../src-main/gateways/simulator/bank-platform';
@@ -139,9 +140,13 @@ describe.each(STORE_KINDS)('batch payouts on %s: retries, unknown outcomes, WeCh
     const [bank, wx] = await itemsOf(batchNo);
     expect(bank).toMatchObject({ status: 'success', attempt: 2, transferNo: `${bank!.itemRef}T2` });
     expect(rig.ledgerByItem().get(bank!.itemRef)!.map((t) => [t.transferNo.slice(-2), t.state])).toEqual([['T1', 'failed'], ['T2', 'success']]);
-    expect(wx).toMatchObject({ status: 'failed', retryable: false, failReason: 'NAME_NOT_CORRECT', canFix: true, canResend: true });
+    // WeChat's bare fail_reason code is stored (and told to the listeners, e.g. the salary sheet) in words, the code beside them.
+    const nameWrong = '收款人姓名与账户不一致（NAME_NOT_CORRECT）';
+    expect(wx).toMatchObject({ status: 'failed', retryable: false, failReason: nameWrong, canFix: true, canResend: true });
     expect((await rig.app.batches.get(batchNo)).batch.status).toBe('partial_failed');
-    expect(settled.map((s) => [s.employeeId, s.state])).toEqual([[2, 'failed'], [1, 'success']]);
+    expect(settled.map((s) => [s.employeeId, s.state, s.failReason])).toEqual([[2, 'failed', nameWrong], [1, 'success', null]]);
+    const retried = (await historyOf(bank!.id)).find((h) => h.action === 'batch_item.retry')!;
+    expect(JSON.parse(retried.after!)).toMatchObject({ attempt: 2, reason: '收款银行暂不可用（BANK_UNAVAILABLE）' });
 
     // The failure list, the fix (audited with masked accounts) and the re-send through its own approval.
     const failures = await rig.app.batches.items(batchNo, { statuses: ['failed'] }, 1, 10);
@@ -162,6 +167,9 @@ describe.each(STORE_KINDS)('batch payouts on %s: retries, unknown outcomes, WeCh
     expect(settled.map((s) => [s.employeeId, s.state])).toEqual([[2, 'failed'], [1, 'success'], [2, 'success']]);
     const fix = (await historyOf(wx!.id)).find((h) => h.action === 'batch_item.fix')!;
     expect(`${fix.before}${fix.after}`).not.toContain(OPENID);
+    // The corrected payee is a person here: the field reads 收款人 (not a supplier's 收款单位), every field in words.
+    const fixFields = Object.keys(JSON.parse(fix.after!) as object);
+    expect(Object.fromEntries(fixFields.map((f) => [f, AUDIT_FIELD_LABELS[f]]))).toEqual({ payeeName: '收款人', channel: '收款方式', account: '收款账号', bankName: '开户银行' });
     // The voucher of the re-sent item prints the re-send's approvals.
     const v = await rig.app.vouchers.get(resent.voucherNo!);
     expect(v.approvals.length).toBeGreaterThan(0);

@@ -1,9 +1,20 @@
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUDIT_FIELD_LABELS } from '../../../src-main/core/audit/audit-vocabulary';
 import { itemRefOf } from '../../../src-main/core/batches/batch-state';
+import type { AuditEntry } from '../../../src-main/db/repositories/audit-repository';
 import type { SettledBatchItem } from '../../../src-main/services/batches/batch-ports';
 import { ALIPAY, BANK, batchRig, lines, OPENID, type BatchRig } from '../../support/batch-rig';
 import { STORE_KINDS } from '../../support/stores';
+
+/** Snapshot fields an accountant would see untranslated in a history (as `action.field`). */
+function unlabelled(entries: readonly AuditEntry[]): string[] {
+  const out = new Set<string>();
+  for (const e of entries)
+    for (const snap of [e.before, e.after])
+      if (snap) for (const key of Object.keys(JSON.parse(snap) as object)) if (!(key in AUDIT_FIELD_LABELS)) out.add(`${e.action}.${key}`);
+  return [...out].sort();
+}
 
 describe.each(STORE_KINDS)('batch payouts on %s: approval, execution on the three simulators, vouchers, progress', (kind) => {
   let rig: BatchRig;
@@ -75,6 +86,12 @@ describe.each(STORE_KINDS)('batch payouts on %s: approval, execution on the thre
     expect(history.slice(0, 1)).toEqual(['batch_item.send']);
     expect(history).toContain('batch_item.success');
     expect((await app.audit.verify()).ok).toBe(true);
+
+    // Every field of the batch's and its items' histories has its words (the WeChat item waited for its payee: 收款确认截止).
+    const histories = [...(await app.batches.get(batchNo)).history, ...(await Promise.all(items.map(async (i) => (await app.batches.item(i.id)).history))).flat()];
+    expect(histories.some((h) => h.after?.includes('confirmExpiresAt'))).toBe(true);
+    expect(unlabelled(histories)).toEqual([]);
+    expect(AUDIT_FIELD_LABELS.confirmExpiresAt).toBe('收款确认截止');
   });
 
   it('the result report lists every item with its result; the batch totals equal the sum of the items', async () => {

@@ -105,7 +105,11 @@ describe.each(STORE_KINDS)('batch import on %s: every row checked, errors by row
     expect(again.warnings[0]!.message).toBe(`该收款账号已在未完成的批量任务中：${batchNo}（¥100.00）、${batchNo}（¥100.00）`);
     // Once that batch is cancelled, the payee is free again.
     await acc.ok('batches.cancel', { batchNo });
-    expect((await acc.ok('batches.create', { batchType: 'supplier', title: '再付一次', lines: [{ payeeName: '张三', channel: '银行转账', account: '6222021234567890123', bankName: '工行', amount: 50 }] })).blockedBy).toBeNull();
+    const typed = await acc.ok('batches.create', { batchType: 'supplier', title: '再付一次', lines: [{ payeeName: '张三', channel: '银行转账', account: '6222021234567890123', bankName: '工行', amount: 50 }] });
+    expect(typed.blockedBy).toBeNull();
+    // Lines typed in the app are 手工录入 (a file is 文件导入, the REST API 接口创建).
+    expect(typed.created).toMatchObject({ sourceKind: 'manual', sourceLabel: '手工录入' });
+    expect(confirmed.created).toMatchObject({ sourceKind: 'import', sourceLabel: '文件导入' });
   });
 
   it('reads a GBK CSV as Excel saves it on Chinese Windows, and refuses a file without the columns', async () => {
