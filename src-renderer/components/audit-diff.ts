@@ -58,6 +58,8 @@ function formatValue(path: string, value: unknown, entityType: string, v: Vocabu
     if (field === 'type' && entityType === 'order') return labelOf(v.orderTypes, value);
     if (field === 'status' && entityType === 'order') return labelOf(v.orderStatuses, value);
     if (field === 'status' && entityType === 'booking') return labelOf(v.bookingStatuses, value);
+    if (field === 'status' && entityType === 'payout_batch') return labelOf(v.batchStatuses, value);
+    if (field === 'status' && entityType === 'payout_batch_item') return labelOf(v.batchItemStatuses, value);
     if (field === 'serviceType') return labelOf(v.serviceTypes, value);
     if (field === 'cancelReason') return labelOf(v.cancelReasons, value);
     if (field === 'role') return labelOf(v.roles, value);
