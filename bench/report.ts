@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Machine } from './machine';
 import { round } from './measure';
@@ -73,8 +73,23 @@ const perSecond = (rows: number, millis: number) => Math.round(rows / (millis / 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const verdict = (ok: boolean) => (ok ? '✅' : '❌');
 
+/**
+ * The sections other runs write on their own (`--only recon`, `--only batch`: between `<!-- x:start -->`
+ * and `<!-- x:end -->`), and their results.json entries, are kept as those runs left them.
+ */
+function keptSections(dir: string): { md: string[]; entries: ResultEntry[] } {
+  const mdPath = join(dir, 'RESULTS.md');
+  const jsonPath = join(dir, 'results.json');
+  const md = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : '';
+  const blocks = [...md.matchAll(/<!-- (\w+):start -->[\s\S]*?<!-- \1:end -->/g)];
+  const old = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ResultEntry[]) : [];
+  const names = blocks.map((b) => `.${b[1]}.`);
+  return { md: blocks.map((b) => b[0]), entries: old.filter((e) => names.some((n) => e.name.includes(n))) };
+}
+
 export function writeReport(dir: string, r: Report): void {
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(r.entries, null, 2)}\n`);
+  const kept = keptSections(dir);
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify([...r.entries, ...kept.entries], null, 2)}\n`);
   const m = r.machine;
   const out: string[] = [];
   out.push('# Benchmark results', '');
@@ -112,6 +127,7 @@ export function writeReport(dir: string, r: Report): void {
   out.push('`[{ name, value, unit, baseline, ratio }]` with ratio = value / baseline: for `ms` above 1 means ours is slower,');
   out.push('for `rows/s` and `notifications/s` below 1 means ours is slower.', '');
   out.push('```json', JSON.stringify(r.entries, null, 2), '```');
+  for (const block of kept.md) out.push('', block);
   writeFileSync(join(dir, 'RESULTS.md'), `${out.join('\n')}\n`);
 }
 
