@@ -1,12 +1,11 @@
 import type { Store } from '../../db/store';
+import { GroupCommit, type BatchResult } from '../group-commit';
 import type { BatchSettlement, CallResult } from './batch-settlement';
 
-interface Pending {
+interface Answer {
   itemId: number;
   transferNo: string;
   result: CallResult;
-  resolve(): void;
-  reject(e: unknown): void;
 }
 
 /**
@@ -19,44 +18,39 @@ interface Pending {
  * that cannot be recorded at all is safe to lose: the item stays in flight and is asked again.
  */
 export class GroupRecorder {
-  private queue: Pending[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly answers: GroupCommit<Answer, void>;
 
   constructor(
     private readonly store: Store,
     private readonly settlement: BatchSettlement,
     private readonly owner: string,
-    private readonly maxGroup = 50,
-  ) {}
-
-  record(itemId: number, transferNo: string, result: CallResult): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ itemId, transferNo, result, resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = null;
-      });
-    });
+    maxGroup = 50,
+  ) {
+    this.answers = new GroupCommit((group) => this.recordGroup(group), maxGroup);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length) {
-      const group = this.queue.splice(0, this.maxGroup);
-      try {
-        await this.store.transaction(async (tx) => {
-          await tx.batches.itemsByIds(group.map((g) => g.itemId), { forUpdate: true });
-          for (const g of group) await this.settlement.record(tx, g.itemId, g.transferNo, g.result, this.owner);
-        });
-        for (const g of group) g.resolve();
-      } catch {
-        for (const g of group) {
-          try {
-            await this.store.transaction((tx) => this.settlement.record(tx, g.itemId, g.transferNo, g.result, this.owner));
-            g.resolve();
-          } catch (e) {
-            g.reject(e);
-          }
+  record(itemId: number, transferNo: string, result: CallResult): Promise<void> {
+    return this.answers.submit({ itemId, transferNo, result });
+  }
+
+  private async recordGroup(group: Answer[]): Promise<BatchResult<void>[]> {
+    try {
+      await this.store.transaction(async (tx) => {
+        await tx.batches.itemsByIds(group.map((g) => g.itemId), { forUpdate: true });
+        for (const g of group) await this.settlement.record(tx, g.itemId, g.transferNo, g.result, this.owner);
+      });
+      return group.map(() => ({ ok: true, value: undefined }));
+    } catch {
+      const out: BatchResult<void>[] = [];
+      for (const g of group) {
+        try {
+          await this.store.transaction((tx) => this.settlement.record(tx, g.itemId, g.transferNo, g.result, this.owner));
+          out.push({ ok: true, value: undefined });
+        } catch (error) {
+          out.push({ ok: false, error });
         }
       }
+      return out;
     }
   }
 }

@@ -4,6 +4,7 @@ import { isDeadlock } from '../../db/db-errors';
 import { ConcurrentUpdateError } from '../../db/repositories/concurrency';
 import type { Tx } from '../../db/store';
 import { SYSTEM_ACTOR } from '../actor';
+import { GroupCommit } from '../group-commit';
 import { auditItem, type BatchDeps } from './batch-context';
 import type { BatchSettlement } from './batch-settlement';
 
@@ -19,8 +20,6 @@ interface Waiting {
   item: BatchItem;
   batch: PayoutBatch;
   transferNo: string;
-  resolve(a: Admission): void;
-  reject(e: unknown): void;
 }
 
 /**
@@ -35,36 +34,21 @@ interface Waiting {
  * few items, not one per item.
  */
 export class SendGate {
-  private queue: Waiting[] = [];
-  private flushing: Promise<void> | null = null;
+  private readonly waiting: GroupCommit<Waiting, Admission>;
 
   constructor(
     private readonly deps: BatchDeps,
     private readonly settlement: BatchSettlement,
     private readonly owner: string,
     private readonly recheckMs: number,
-    private readonly maxGroup = 50,
-  ) {}
-
-  admit(item: BatchItem, batch: PayoutBatch, transferNo: string): Promise<Admission> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ item, batch, transferNo, resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = null;
-      });
-    });
+    maxGroup = 50,
+  ) {
+    // A group that fails fails each of its items (GroupCommit), which the executor leaves for the next round.
+    this.waiting = new GroupCommit(async (group) => (await this.decideTx(group)).map((value) => ({ ok: true, value })), maxGroup);
   }
 
-  private async flush(): Promise<void> {
-    while (this.queue.length) {
-      const group = this.queue.splice(0, this.maxGroup);
-      try {
-        const verdicts = await this.decideTx(group);
-        group.forEach((g, i) => g.resolve(verdicts[i]!));
-      } catch (e) {
-        for (const g of group) g.reject(e);
-      }
-    }
+  admit(item: BatchItem, batch: PayoutBatch, transferNo: string): Promise<Admission> {
+    return this.waiting.submit({ item, batch, transferNo });
   }
 
   /** Run again when MySQL picked it as a deadlock victim (it rolled back whole). */

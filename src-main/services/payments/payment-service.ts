@@ -11,7 +11,7 @@ import { isDeadlock, isUniqueViolation } from '../../db/db-errors';
 import type { PaymentException } from '../../db/repositories/payment-repository';
 import type { Order } from '../../core/orders/order';
 import type { SettledInboxEntry } from '../../db/repositories/inbox-repository';
-import { GroupCommit, type BatchResult } from './group-commit';
+import { GroupCommit, type BatchResult } from '../group-commit';
 import { SYSTEM_ACTOR, type Actor } from '../actor';
 import type { OrderService } from '../orders/order-service';
 import type { GatewayRegistry } from './gateway-registry';
