@@ -1,8 +1,7 @@
 /**
- * Files of the 薪资表: the template the main process builds (base64) saved through the browser's
- * download (Electron's save dialog in the desktop app), and a picked .xlsx read as base64 for the
- * import channel. (The reconciliation pages keep the same two helpers for their reports; one shared
- * place in components/ would suit both.)
+ * Files between the renderer and the main process, which both hosts carry as base64 in JSON: a file
+ * the main process built (templates, reports) saved through the browser's download (Electron's save
+ * dialog in the desktop app), and a file the user picked read as base64 for an import channel.
  */
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -18,6 +17,7 @@ export function saveBase64File(fileName: string, mimeType: string, base64: strin
   document.body.appendChild(a);
   a.click();
   a.remove();
+  // The download has taken the blob by the next task; keep the URL a little longer for slow hosts.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 

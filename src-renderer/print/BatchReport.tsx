@@ -11,7 +11,7 @@ import { useVocabulary } from '../app/vocabulary-context';
 import { LoadError } from '../components/LoadError';
 import { formatFen } from '../components/money-format';
 import { formatTime } from '../components/time-format';
-import { saveBase64File, XLSX_MIME } from '../pages/salary/salary-files';
+import { saveBase64File, XLSX_MIME } from '../components/file-transfer';
 import type { ApiCallError } from '../app/api';
 import { printView } from './print-view';
 import { PrintOnly } from './PrintOnly';

@@ -13,7 +13,7 @@ import { formatFen } from '../../components/money-format';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime } from '../../components/time-format';
 import { APPROVAL_STATUS_COLORS, APPROVAL_STATUS_LABELS } from '../approvals/approval-labels';
-import { saveBase64File, XLSX_MIME } from '../salary/salary-files';
+import { saveBase64File, XLSX_MIME } from '../../components/file-transfer';
 import { BatchActions } from './BatchActions';
 import { BatchItemsTable } from './BatchItemsTable';
 import { BatchProgressPanel } from './BatchProgressPanel';

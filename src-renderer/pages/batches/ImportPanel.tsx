@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { call } from '../../app/api';
 import { useReportError } from '../../app/use-report-error';
 import { formatFen } from '../../components/money-format';
-import { base64OfFile, saveBase64File, XLSX_MIME } from '../salary/salary-files';
+import { base64OfFile, saveBase64File, XLSX_MIME } from '../../components/file-transfer';
 import { ImportIssues, type ImportResult } from './ImportIssues';
 import type { ReadHeader } from './NewBatchPage';
 

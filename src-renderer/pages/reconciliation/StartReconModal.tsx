@@ -7,6 +7,7 @@ import type { PaymentMethod } from '../../app/api-types';
 import { useReportError } from '../../app/use-report-error';
 import { optionsOf, useVocabulary } from '../../app/vocabulary-context';
 import { FormModal } from '../../components/FormModal';
+import { base64OfFile } from '../../components/file-transfer';
 import { shanghaiToday } from '../../components/time-format';
 import type { ReconRunReport } from './recon-labels';
 
@@ -17,17 +18,6 @@ interface StartValues {
 
 /** Where the bill comes from: a file the accountant has, or the platform's bill download. */
 type Source = 'file' | 'platform';
-
-/** The file's bytes as base64, which both hosts carry as JSON. */
-async function base64Of(file: File): Promise<string> {
-  const url = await new Promise<string>((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('读取文件失败'));
-    reader.readAsDataURL(file);
-  });
-  return url.slice(url.indexOf(',') + 1);
-}
 
 /** A bill file name often carries its day (…_20250310.csv, 2025-03-10…): offered as the date. */
 function dateInName(name: string): string | null {
@@ -60,7 +50,7 @@ export function StartReconModal({ open, onClose, onDone }: { open: boolean; onCl
     try {
       const date = values.date.trim();
       const run =
-        source === 'platform' ? await call('recon.runFromPlatform', { channel: values.channel, date }) : await call('recon.importBill', { channel: values.channel, date, fileName: file!.name, content: await base64Of(file!) });
+        source === 'platform' ? await call('recon.runFromPlatform', { channel: values.channel, date }) : await call('recon.importBill', { channel: values.channel, date, fileName: file!.name, content: await base64OfFile(file!) });
       void message.success(`${v.paymentMethods[values.channel]} ${values.date} 对账完成：差异 ${run.differenceCount} 笔`);
       setFile(null);
       onDone(run);

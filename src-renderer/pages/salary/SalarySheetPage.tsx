@@ -15,7 +15,7 @@ import { formatFen } from '../../components/money-format';
 import { PageTitle } from '../../components/PageTitle';
 import { formatTime, shanghaiToday } from '../../components/time-format';
 import { previewLine, type LineDraft } from './salary-preview';
-import { saveBase64File, XLSX_MIME } from './salary-files';
+import { saveBase64File, XLSX_MIME } from '../../components/file-transfer';
 import { SheetStatusTag } from './salary-tags';
 import { SheetLinesTable, type SheetRow } from './SheetLinesTable';
 import { ImportSheetModal, ReviewSheetModal, ScheduleModal } from './SheetModals';

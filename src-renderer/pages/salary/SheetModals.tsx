@@ -6,7 +6,7 @@ import { call } from '../../app/api';
 import { useReportError } from '../../app/use-report-error';
 import { FormModal } from '../../components/FormModal';
 import { formatFen } from '../../components/money-format';
-import { base64OfFile } from './salary-files';
+import { base64OfFile } from '../../components/file-transfer';
 
 type ImportResult = ChannelOutput<'salary.importSheet'>;
 type RowError = ImportResult['errors'][number];
