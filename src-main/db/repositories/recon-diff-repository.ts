@@ -165,6 +165,29 @@ function platformNos(rows: readonly StagedRow[]): string {
  * (status, assignee, notes, adjustments). The workbench's table is `listDiffs`: filter, sort, search
  * and paging in SQL (indexes: migrations 1764700000000-reconciliation and 1764820000000-recon-indexes).
  */
+/**
+ * The WHERE clause of the difference table's filter: the table (listDiffs) and a selection "all
+ * matching the filter" (bulk actions, ReconReportRepository) count exactly the same rows.
+ */
+export function diffWhere(f: DiffFilter): { sql: string; params: unknown[] } {
+  const { where, params, add } = conditions();
+  if (f.channel) add('channel = ?', f.channel);
+  if (f.runId) add('run_id = ?', f.runId);
+  if (f.dateFrom) add('bill_date >= ?', f.dateFrom);
+  if (f.dateTo) add('bill_date <= ?', f.dateTo);
+  if (f.kind) add('kind = ?', f.kind);
+  if (f.assigneeId) add('assignee_id = ?', f.assigneeId);
+  if (f.types?.length) add(`diff_type IN (${f.types.map(() => '?').join(', ')})`, ...f.types);
+  if (f.statuses?.length) add(`status IN (${f.statuses.map(() => '?').join(', ')})`, ...f.statuses);
+  if (f.search) {
+    // Numbers are searched by prefix; the platform numbers are in `platform_nos` as |n1|n2|.
+    // '!' as the LIKE escape: a backslash means something else in MySQL's string literals than in SQLite's.
+    const like = `${f.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+    add(`(match_key LIKE ? ESCAPE '!' OR order_no LIKE ? ESCAPE '!' OR platform_nos LIKE ? ESCAPE '!')`, like, like, `%|${like}`);
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
 export class ReconDiffRepository extends ReconRecordsRepository {
   /** Writes a chunk of found differences by identity: new ones inserted, known ones refreshed (human columns kept). */
   async upsertDiffs(found: readonly FoundDiff[], at: number): Promise<{ inserted: number; refreshed: number }> {
@@ -237,23 +260,7 @@ export class ReconDiffRepository extends ReconRecordsRepository {
   }
 
   async listDiffs(f: DiffFilter, sortBy: DiffSortField, sortOrder: 'asc' | 'desc', page: number, pageSize: number): Promise<Page<ReconDiff>> {
-    const { where, params, add } = conditions();
-    if (f.channel) add('channel = ?', f.channel);
-    if (f.runId) add('run_id = ?', f.runId);
-    if (f.dateFrom) add('bill_date >= ?', f.dateFrom);
-    if (f.dateTo) add('bill_date <= ?', f.dateTo);
-    if (f.kind) add('kind = ?', f.kind);
-    if (f.assigneeId) add('assignee_id = ?', f.assigneeId);
-    if (f.types?.length) add(`diff_type IN (${f.types.map(() => '?').join(', ')})`, ...f.types);
-    if (f.statuses?.length) add(`status IN (${f.statuses.map(() => '?').join(', ')})`, ...f.statuses);
-    if (f.search) {
-      // Numbers are searched by prefix; the platform numbers are in `platform_nos` as |n1|n2|.
-      // '!' as the LIKE escape: a backslash means something else in MySQL's string literals than in SQLite's.
-      const like = `${f.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      where.push(`(match_key LIKE ? ESCAPE '!' OR order_no LIKE ? ESCAPE '!' OR platform_nos LIKE ? ESCAPE '!')`);
-      params.push(like, like, `%|${like}`);
-    }
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { sql: w, params } = diffWhere(f);
     // A row carries both sides' snapshots (kilobytes). The count and the matching (id, sort column)
     // pairs come from ix_recon_diffs_list alone (every filter, sort and search column, led by the
     // run); the pairs are sorted in a derived table of their own (its LIMIT keeps the optimizer from

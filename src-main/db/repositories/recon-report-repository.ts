@@ -4,6 +4,7 @@ import type { PaymentMethod } from '../../core/orders/order-types';
 import { updateRows } from '../bulk-update';
 import { insertRows, int, intOrNull } from '../bulk-insert';
 import { ConcurrentUpdateError } from './concurrency';
+import { diffWhere } from './recon-diff-repository';
 import type { DiffFilter, DiffNote, DiffResolution, DiffStatus, StagedRow } from './recon-repository';
 
 type Raw = Record<string, unknown>;
@@ -76,32 +77,6 @@ function reportFromRow(r: Raw): ReportDiff {
     local: JSON.parse(String(r.local_json)) as StagedRow[],
     platform: JSON.parse(String(r.platform_json)) as StagedRow[],
   };
-}
-
-/**
- * The WHERE clause of the difference table's filter: the same conditions as ReconRepository.listDiffs
- * (a test checks that a selection "all matching the filter" counts exactly what the table lists).
- */
-export function diffWhere(f: DiffFilter): { sql: string; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (condition: string, ...values: unknown[]) => {
-    where.push(condition);
-    params.push(...values);
-  };
-  if (f.channel) add('channel = ?', f.channel);
-  if (f.runId) add('run_id = ?', f.runId);
-  if (f.dateFrom) add('bill_date >= ?', f.dateFrom);
-  if (f.dateTo) add('bill_date <= ?', f.dateTo);
-  if (f.kind) add('kind = ?', f.kind);
-  if (f.assigneeId) add('assignee_id = ?', f.assigneeId);
-  if (f.types?.length) add(`diff_type IN (${f.types.map(() => '?').join(', ')})`, ...f.types);
-  if (f.statuses?.length) add(`status IN (${f.statuses.map(() => '?').join(', ')})`, ...f.statuses);
-  if (f.search) {
-    const like = `${f.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-    add(`(match_key LIKE ? ESCAPE '!' OR order_no LIKE ? ESCAPE '!' OR platform_json LIKE ? ESCAPE '!')`, like, like, `%"platformNo":"${like}`);
-  }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
 const inList = (n: number) => `(${Array(n).fill('?').join(', ')})`;
